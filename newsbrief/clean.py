@@ -1,0 +1,393 @@
+"""Cleaning scraped plain text: keep the article, drop the page furniture.
+
+A scraped page is read as blocks of lines. The first lines are searched for
+metadata (title, byline, date, outlet) which becomes fields of the ``Article``
+instead of text. Every other line is kept only if no furniture rule matches it.
+The rules are general shapes of web-page furniture (navigation and language
+menus, share/comment prompts, "Read more" links, teaser lists, photo credits,
+"The post X appeared first on Y", copyright lines), not strings of any one site.
+
+Each rule is a function ``line -> bool`` named after what it detects, listed in
+``FURNITURE_RULES``; the cleaner records which rule removed which line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import ClassVar
+
+from newsbrief.model import Article, stable_id
+
+_TERMINAL = re.compile(r"[.!?][\"'”’»)\]]*$")
+_ELLIPSIS_END = re.compile(r"(\.\.\.|…|\[…\]|\[\.\.\.\])[\"'”’)\]]*$")
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
+
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_MONTH_ABBR = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)}
+_MONTH_RE = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_PATTERNS = (
+    re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
+    re.compile(
+        rf"(?P<mon>{_MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I
+    ),
+    re.compile(rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MONTH_RE})\s+(?P<y>\d{{4}})", re.I),
+)
+
+_PROMPT_PHRASES = re.compile(
+    r"^\W*(read more|read also|see also|related( articles| stories| posts| news)?|more stories|"
+    r"latest news|advertisements?|advertisement|sponsored( content)?|share( this( article| story)?)?|"
+    r"share on \w+|tweet|print|e-?mail|comments?|leave a (comment|reply)|post a comment|"
+    r"discuss this( article| story)?|add comment|subscribe( now)?|sign up|log ?in|register|"
+    r"follow us( on \w+)?|click here|watch( the)? video|video player\w*|close|skip to( main)? content|"
+    r"menu|search|home|next( article| story)?|previous( article| story)?|back to top|"
+    r"cookie (policy|settings)|accept( all)? cookies|privacy policy|terms of (use|service)|"
+    r"select page|view the original article|in the same category( are)?|you (may|might) also like|"
+    r"recommended( for you)?|most (read|popular|viewed)|trending( now)?|top stories|"
+    r"other (reports|stories|articles|news) by .{1,40}|more from .{1,40}|"
+    r"loading\W*|play video|full screen|your email address will not be published.*|"
+    r"required fields are marked.*|notify me of .*|save my name, email.*|"
+    r"(please )?(enable|disable) (javascript|your ad ?blocker).*|"
+    r"we use cookies.*|this (website|site) uses cookies.*)\W*$",
+    re.I,
+)
+_LINK_PREFIX = re.compile(
+    r"^\W*(read more|read also|see also|related|more|watch|listen|also read|recommended)\s*[:>»|–—-]\s*\S",
+    re.I,
+)
+_APPEARED_FIRST = re.compile(r"\bappeared first on\b", re.I)
+_COPYRIGHT = re.compile(r"(©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b)", re.I)
+_URL_ONLY = re.compile(r"^\W*(https?://|www\.)\S+\W*$", re.I)
+_PHOTO_CREDIT = re.compile(
+    r"(\b[A-Z]{2,}(?: Photo| PHOTO| photo)?/[A-Z][\w.' -]{1,40}$|"
+    r"^\(?(photo|image|caption|picture|file photo|credit)s?\b\s*[:/)]|"
+    r"\((photo|image|picture)[^)]*\)\W*$)"
+)
+_FIELD = re.compile(r"^[A-Z][\w ]{0,24}:\s*[\w./:-]{0,40}$")
+_SOURCE_LINE = re.compile(r"^\W*source\s*:\s*(?P<outlet>[^|\n]{1,60}?)\s*(?:\||$)", re.I)
+_BYLINE = re.compile(
+    r"^(?:by\s+)?(?P<name>[A-Z][a-zà-ÿ'’-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zà-ÿ'’-]+|van|von|de|al-\w+)){1,3})$"
+)
+_BY_PREFIX = re.compile(r"^by\s+", re.I)
+_LANGUAGE_CODE = re.compile(r"^[A-Z]{2}(?:-[A-Z]{2,4})?$")
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'’ -]{1,30}?(?:,\s*[A-Z][A-Za-z.]+)?)"
+    rf"(?:,?\s+(?P<when>{_MONTH_RE}\s+\d{{1,2}}))?"
+    r"(?:,?\s*\((?P<agency>[A-Za-z][\w .&-]{0,25})\))?"
+    r"\s*(?:--|—|–|-|:)\s+(?=\S)",
+    re.I,
+)
+_CASED_DATELINE = re.compile(r"^(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+[–—]\s+(?=[A-Z])")
+
+
+def _words(line: str) -> list[str]:
+    return line.split()
+
+
+def _has_terminal_punctuation(line: str) -> bool:
+    return bool(_TERMINAL.search(line)) and not _ELLIPSIS_END.search(line)
+
+
+def _title_case_ratio(line: str) -> float:
+    words = [w for w in _WORD.findall(line) if len(w) > 3]
+    if not words:
+        return 0.0
+    return sum(w[0].isupper() for w in words) / len(words)
+
+
+# --- furniture rules: each takes one stripped line and says whether it is furniture ---
+
+
+def is_url_only(line: str) -> bool:
+    """A bare link (shortened URLs, "http://...")."""
+    return bool(_URL_ONLY.match(line))
+
+
+def is_language_menu(line: str) -> bool:
+    """A language picker: many short upper-case codes (EN, ZH-CN, FR) on one line."""
+    words = _words(line)
+    codes = sum(bool(_LANGUAGE_CODE.match(w)) for w in words)
+    return codes >= 4 and codes >= len(words) / 3
+
+
+def is_prompt(line: str) -> bool:
+    """Share/comment/subscribe prompts, "Read more", "Advertisements", player residue."""
+    return len(_words(line)) <= 14 and bool(_PROMPT_PHRASES.match(line))
+
+
+def is_link_teaser(line: str) -> bool:
+    """A "READ MORE: <headline>" style link to another story."""
+    return bool(_LINK_PREFIX.match(line))
+
+
+def is_appeared_first(line: str) -> bool:
+    """The feed footer "The post X appeared first on Y"."""
+    return bool(_APPEARED_FIRST.search(line)) and len(_words(line)) <= 40
+
+
+def is_copyright(line: str) -> bool:
+    """Copyright and rights notices."""
+    return bool(_COPYRIGHT.search(line)) and len(_words(line)) <= 25
+
+
+def is_truncated_teaser(line: str) -> bool:
+    """A teaser cut off mid-text ("...", "…", "[…]"): a link to another story."""
+    return bool(_ELLIPSIS_END.search(line))
+
+
+def is_photo_caption(line: str) -> bool:
+    """Photo captions and credits ("REUTERS/Name", "Photo: ...", "Caption:")."""
+    return bool(_PHOTO_CREDIT.search(line))
+
+
+def is_field(line: str) -> bool:
+    """A short "Key: value" page field ("Media ID: 55375143", "Editor: X")."""
+    return (
+        len(_words(line)) <= 6 and bool(_FIELD.match(line)) and not _has_terminal_punctuation(line)
+    )
+
+
+def is_menu_bar(line: str) -> bool:
+    """Navigation bars: several items separated by pipes, bullets or slashes."""
+    separators = len(re.findall(r"\s[|•·»]\s|\s/\s", line))
+    return separators >= 2 or (separators >= 1 and not _has_terminal_punctuation(line))
+
+
+def is_non_prose(line: str) -> bool:
+    """Headings, menus and labels: no sentence-ending punctuation, and short or title-cased.
+
+    Real paragraphs end with punctuation; a long unpunctuated line is kept unless it
+    is title-cased like a headline.
+    """
+    if _has_terminal_punctuation(line):
+        return False
+    return len(_words(line)) < 20 or _title_case_ratio(line) >= 0.6
+
+
+FURNITURE_RULES: tuple[Callable[[str], bool], ...] = (
+    is_url_only,
+    is_language_menu,
+    is_prompt,
+    is_link_teaser,
+    is_appeared_first,
+    is_copyright,
+    is_truncated_teaser,
+    is_photo_caption,
+    is_field,
+    is_menu_bar,
+    is_non_prose,
+)
+
+
+def furniture_rule(line: str) -> str | None:
+    """Name of the first furniture rule that matches ``line``, or None for content."""
+    for rule in FURNITURE_RULES:
+        if rule(line):
+            return rule.__name__
+    return None
+
+
+# --- metadata ---
+
+
+def parse_date(text: str) -> str | None:
+    """The first full calendar date written in ``text``, as ISO 8601, or None.
+
+    Handles "2017-07-06", "July 8, 2017", "8 July 2017" and abbreviations; other
+    formats are left to the timeline stage, which uses dateparser.
+    """
+    for pattern in _DATE_PATTERNS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        parts = match.groupdict()
+        month = int(parts["m"]) if parts.get("m") else _MONTH_ABBR.get(parts["mon"][:3].lower())
+        if month is None:
+            continue
+        try:
+            return date(int(parts["y"]), month, int(parts["d"])).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _is_date_line(line: str) -> bool:
+    return len(_words(line)) <= 8 and parse_date(line) is not None
+
+
+def _split_title_suffix(line: str) -> tuple[str, str | None]:
+    """ "Headline | Site Name" -> ("Headline", "Site Name")."""
+    for separator in (" | ", " – ", " — ", " :: "):
+        if separator in line:
+            head, _, tail = line.rpartition(separator)
+            if len(_words(tail)) <= 8 and len(_words(head)) >= 3:
+                return head.strip(), tail.strip()
+    return line, None
+
+
+def _join_wrapped_lines(block: list[str]) -> list[str]:
+    """Re-join prose that was hard-wrapped at a fixed width into one line per paragraph."""
+    if len(block) < 2 or not _has_terminal_punctuation(block[-1]):
+        return block
+    longest = max(len(line) for line in block)
+    if not 50 <= longest <= 120:
+        return block
+    joined: list[str] = [block[0]]
+    for line in block[1:]:
+        previous = joined[-1]
+        wrapped = (
+            len(previous.rsplit("\n", 1)[-1]) >= 0.6 * longest
+            and not _has_terminal_punctuation(previous)
+            and not re.match(r"^\s*([-*•]|\d+[.)])\s", line)
+        )
+        if wrapped:
+            joined[-1] = f"{previous} {line}"
+        else:
+            joined.append(line)
+    return joined
+
+
+def _blocks(text: str) -> list[list[str]]:
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if line:
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _overlap(candidate: str, body: str) -> float:
+    """Share of a title candidate's longer words that occur in the body text."""
+    words = {w.lower() for w in _WORD.findall(candidate) if len(w) > 3}
+    if not words:
+        return 0.0
+    body_words = {w.lower() for w in _WORD.findall(body)}
+    return len(words & body_words) / len(words)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Metadata:
+    titles: tuple[tuple[str, str | None], ...] = ()
+    outlet: str | None = None
+    author: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TextCleaner:
+    """Rule-based cleaner for scraped plain text (see the module docstring).
+
+    ``header_lines`` is how many leading lines are searched for title, byline,
+    date and outlet. Metadata already on the article (from HTML meta tags, say)
+    wins over what the text header says.
+    """
+
+    name: ClassVar[str] = "text-rules.v1"
+    header_lines: int = 8
+    strip_datelines: bool = True
+
+    def __post_init__(self) -> None:
+        if self.header_lines < 0:
+            raise ValueError("header_lines must be >= 0")
+
+    def run(self, article: Article) -> tuple[Article, ...]:
+        """The cleaned article (or nothing, when no text is left)."""
+        lines = [line for block in _blocks(article.text) for line in _join_wrapped_lines(block)]
+        meta, body_start, removed = self._read_header(lines)
+        kept: list[str] = []
+        outlet = meta.outlet
+        for line in lines[body_start:]:
+            source = _SOURCE_LINE.match(line)
+            if source and len(_words(line)) <= 12:
+                outlet = outlet or source.group("outlet").strip()
+                removed.append(line)
+                continue
+            if furniture_rule(line) is not None:
+                removed.append(line)
+                continue
+            line, dateline_agency = self._strip_dateline(line)
+            outlet = outlet or dateline_agency
+            kept.append(line)
+        text = "\n\n".join(kept)
+        if not text.strip():
+            return ()
+        title = None
+        if meta.titles:
+            # A banner ("Site News | Opinion") can precede the headline; the headline is
+            # the candidate that shares most words with the article it heads.
+            lead = text[:3000]
+            title, _ = max(meta.titles, key=lambda c: _overlap(c[0], lead))
+            suffixes = sorted((s for _, s in meta.titles if s), key=lambda s: (len(s), s))
+            outlet = outlet or (suffixes[0] if suffixes else None)
+        cleaned = replace(
+            article,
+            text=text,
+            title=article.title or title,
+            outlet=article.outlet or outlet,
+            author=article.author or meta.author,
+            date=article.date or meta.date,
+            removed=article.removed + tuple(removed),
+        )
+        return (replace(cleaned, id=stable_id(cleaned.source, article.text)),)
+
+    def _read_header(self, lines: list[str]) -> tuple[_Metadata, int, list[str]]:
+        """Take title, byline, date and outlet from the leading non-prose lines."""
+        titles: list[tuple[str, str | None]] = []
+        outlet = author = when = None
+        removed: list[str] = []
+        index = 0
+        for index, line in enumerate(lines[: self.header_lines]):  # noqa: B007 (read after the loop)
+            source = _SOURCE_LINE.match(line)
+            if source:
+                outlet = outlet or source.group("outlet").strip()
+                when = when or parse_date(line)
+            elif _is_date_line(line) and when is None:
+                when = parse_date(line)
+            elif _has_terminal_punctuation(line) and len(_words(line)) >= 8:
+                break
+            elif titles and author is None and _BYLINE.match(line) and not is_prompt(line):
+                author = _BY_PREFIX.sub("", line)
+            elif furniture_rule(line) in {None, "is_non_prose", "is_menu_bar"}:
+                candidate, suffix = _split_title_suffix(line)
+                if 3 <= len(_words(candidate)) <= 30 and not is_language_menu(line):
+                    titles.append((candidate, suffix))
+            removed.append(line)
+        else:
+            index = min(len(lines), self.header_lines)
+        meta = _Metadata(titles=tuple(titles[:3]), outlet=outlet, author=author, date=when)
+        return meta, index, removed
+
+    def _strip_dateline(self, line: str) -> tuple[str, str | None]:
+        """Remove a leading dateline ("ASTANA, July 6 (Xinhua) --"); return its agency."""
+        if not self.strip_datelines:
+            return line, None
+        match = _DATELINE.match(line)
+        if match and match.group("place").isupper():
+            rest = line[match.end() :]
+            if rest[:1].isupper() or rest[:1] in "\"“'":
+                return rest, match.group("agency")
+        match = _CASED_DATELINE.match(line)
+        if match:
+            return line[match.end() :], None
+        return line, None

@@ -1,0 +1,176 @@
+"""The ``newsbrief`` command: a thin layer over the Python API.
+
+Each subcommand lives beside the code it drives, in a module listed in
+``SUBCOMMAND_MODULES`` that defines ``register(subparsers)``; registering must
+stay cheap (heavy imports go inside the handler) so that ``newsbrief brief``
+starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from newsbrief.errors import NewsbriefError
+
+#: Modules that add subcommands (each defines ``register(subparsers)``).
+SUBCOMMAND_MODULES: tuple[str, ...] = ()
+
+PROG = "newsbrief"
+EXIT_OK, EXIT_FAILURE, EXIT_NO_INPUT = 0, 1, 2
+
+
+def error(message: str) -> None:
+    """Print a one-line message for the user on stderr."""
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+def write_output(text: str, out: str | None) -> None:
+    """Write to ``out`` atomically (temp file, then rename), or to stdout when None or '-'."""
+    if out is None or out == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(out)
+    directory = target.parent if str(target.parent) else Path(".")
+    fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def megabytes(text: str) -> int:
+    """argparse type: a size in MB (decimals allowed), returned in bytes."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a size in MB, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("size must be positive")
+    return int(value * 1024 * 1024)
+
+
+def _register_brief(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "brief",
+        help="brief a pile of articles about one story",
+        description=(
+            "Read article files (or directories of them), strip page furniture, and print "
+            "an extractive brief of the story in which every sentence cites the sources "
+            "that state it."
+        ),
+        epilog="example: newsbrief brief examples/ --words 120 --format json -o brief.json",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="article files or directories")
+    parser.add_argument(
+        "-w", "--words", type=positive_int, default=150, help="word budget (default: 150)"
+    )
+    parser.add_argument(
+        "-f",
+        "--format",
+        choices=("markdown", "json"),
+        default="markdown",
+        help="output format (default: markdown)",
+    )
+    parser.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
+    parser.add_argument(
+        "--method",
+        default="newsbrief.v1",
+        help="summarizer, by registered name (default: newsbrief.v1; see --list-methods)",
+    )
+    parser.add_argument(
+        "--max-size",
+        type=megabytes,
+        default=None,
+        metavar="MB",
+        help="skip input files larger than this (default: 20)",
+    )
+    parser.set_defaults(handler=_run_brief)
+
+
+def _run_brief(args: argparse.Namespace) -> int:
+    from newsbrief.ingest import DEFAULT_MAX_BYTES
+    from newsbrief.pipeline import Pipeline
+    from newsbrief.registry import summarizers
+
+    if args.method not in summarizers:
+        error(f"unknown method {args.method!r}; choose from {', '.join(summarizers.names())}")
+        return EXIT_NO_INPUT
+    pipeline = Pipeline.default().replace("summarize", summarizers.get(args.method)())
+    result = pipeline.run(
+        args.paths, words=args.words, max_bytes=args.max_size or DEFAULT_MAX_BYTES
+    )
+    for skipped in result.skipped:
+        error(f"{skipped.source}: {skipped.reason}")
+    text = result.to_json() + "\n" if args.format == "json" else result.to_markdown()
+    write_output(text, args.output)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered."""
+    from newsbrief import __version__
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Turn a pile of news articles about a story into one short, cited brief.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show full tracebacks on unexpected errors"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _register_brief(subparsers)
+    for module_name in SUBCOMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``newsbrief`` console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help(sys.stderr)
+        return EXIT_NO_INPUT
+    try:
+        return int(args.handler(args))
+    except NewsbriefError as problem:
+        for detail in getattr(problem, "problems", ()):
+            error(str(detail))
+        error(str(problem))
+        return EXIT_NO_INPUT
+    except KeyboardInterrupt:
+        error("interrupted")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as problem:  # a bug, not bad input: say so in one line
+        if args.debug or os.environ.get("NEWSBRIEF_DEBUG"):
+            raise
+        error(f"internal error: {type(problem).__name__}: {problem} (rerun with --debug)")
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

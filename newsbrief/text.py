@@ -1,0 +1,332 @@
+"""Sentences, tokens and term vectors.
+
+Sentence splitting is syntok's (rule-based, offline; NLTK's punkt needs data that
+cannot be downloaded here). Term vectors are TF-IDF built directly on
+``scipy.sparse``: scikit-learn's vectorizer would do the same arithmetic, but
+importing scikit-learn alone takes about a second, the whole start-up budget of
+the command-line tool.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+import snowballstemmer
+from syntok import segmenter
+
+from newsbrief.model import Article, Sentence, count_words
+
+# A common English stop-word list (function words, auxiliaries, pronouns).
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "aren",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "cannot",
+        "could",
+        "couldn",
+        "did",
+        "didn",
+        "do",
+        "does",
+        "doesn",
+        "doing",
+        "don",
+        "down",
+        "during",
+        "each",
+        "either",
+        "else",
+        "ever",
+        "every",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "hadn",
+        "has",
+        "hasn",
+        "have",
+        "haven",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "however",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "isn",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "least",
+        "less",
+        "let",
+        "ll",
+        "may",
+        "me",
+        "might",
+        "more",
+        "most",
+        "much",
+        "must",
+        "mustn",
+        "my",
+        "myself",
+        "neither",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "one",
+        "only",
+        "or",
+        "other",
+        "ought",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "per",
+        "rather",
+        "re",
+        "same",
+        "shall",
+        "shan",
+        "she",
+        "should",
+        "shouldn",
+        "since",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "though",
+        "through",
+        "thus",
+        "to",
+        "too",
+        "toward",
+        "towards",
+        "under",
+        "until",
+        "up",
+        "upon",
+        "us",
+        "ve",
+        "very",
+        "via",
+        "was",
+        "wasn",
+        "we",
+        "were",
+        "weren",
+        "what",
+        "when",
+        "where",
+        "whether",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "within",
+        "without",
+        "won",
+        "would",
+        "wouldn",
+        "yet",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "s",
+        "t",
+        "d",
+        "m",
+        "o",
+        "y",
+        "said",
+        "says",
+        "say",
+        "told",
+        "according",
+    ]
+)
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences, keeping each sentence's original characters.
+
+    Paragraph breaks (blank lines) always end a sentence. Returns stripped,
+    non-empty sentence strings in order.
+    """
+    sentences: list[str] = []
+    for paragraph in segmenter.analyze(text):
+        for tokens in paragraph:
+            if not tokens:
+                continue
+            start = tokens[0].offset
+            end = tokens[-1].offset + len(tokens[-1].value)
+            piece = " ".join(text[start:end].split())
+            if piece:
+                sentences.append(piece)
+    return sentences
+
+
+def article_sentences(article: Article) -> tuple[Sentence, ...]:
+    """The article's sentences as ``Sentence`` records with stable ids."""
+    return tuple(
+        Sentence(
+            id=f"{article.id}:{position}",
+            article_id=article.id,
+            position=position,
+            text=piece,
+            n_words=count_words(piece),
+        )
+        for position, piece in enumerate(split_sentences(article.text))
+    )
+
+
+def word_tokens(text: str) -> list[str]:
+    """Lower-cased alphanumeric tokens (the tokenization ROUGE uses)."""
+    return _WORD.findall(text.lower())
+
+
+@dataclass(slots=True)
+class Stemmer:
+    """Porter stemmer with a per-instance memo (stems repeat a lot within a story)."""
+
+    _stemmer: snowballstemmer.stemmer = field(
+        default_factory=lambda: snowballstemmer.stemmer("porter")
+    )
+    _memo: dict[str, str] = field(default_factory=dict)
+
+    def __call__(self, word: str) -> str:
+        stem = self._memo.get(word)
+        if stem is None:
+            stem = self._stemmer.stemWord(word)
+            self._memo[word] = stem
+        return stem
+
+
+def content_terms(text: str, stem: Stemmer, *, bigrams: bool = False) -> list[str]:
+    """Stemmed non-stop-word tokens of ``text``; with ``bigrams``, adjacent pairs too.
+
+    Bigrams are taken over the stemmed token stream with stop words kept in
+    place, then kept only when neither side is a stop word (the "concepts" of
+    concept-coverage summarizers such as ICSISumm).
+    """
+    tokens = word_tokens(text)
+    terms = [stem(t) for t in tokens if t not in STOP_WORDS and len(t) > 1]
+    if bigrams:
+        for left, right in itertools.pairwise(tokens):
+            if left in STOP_WORDS or right in STOP_WORDS or len(left) < 2 or len(right) < 2:
+                continue
+            terms.append(f"{stem(left)}_{stem(right)}")
+    return terms
+
+
+def tfidf_matrix(
+    documents: Sequence[Sequence[str]], *, sublinear_tf: bool = True
+) -> tuple[sp.csr_matrix, list[str]]:
+    """L2-normalised TF-IDF rows for already-tokenized documents.
+
+    IDF is smoothed as in scikit-learn: ``ln((1 + n) / (1 + df)) + 1``.
+    Returns the matrix (one row per document) and the vocabulary in column order.
+    """
+    vocabulary: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for row, terms in enumerate(documents):
+        counts: dict[int, int] = {}
+        for term in terms:
+            col = vocabulary.setdefault(term, len(vocabulary))
+            counts[col] = counts.get(col, 0) + 1
+        for col, count in counts.items():
+            rows.append(row)
+            cols.append(col)
+            vals.append(1.0 + math.log(count) if sublinear_tf else float(count))
+    shape = (len(documents), len(vocabulary))
+    matrix = sp.csr_matrix((vals, (rows, cols)), shape=shape, dtype=np.float64)
+    if matrix.nnz:
+        df = np.bincount(matrix.indices, minlength=shape[1])
+        idf = np.log((1.0 + shape[0]) / (1.0 + df)) + 1.0
+        matrix = matrix.multiply(idf[np.newaxis, :]).tocsr()
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        matrix = sp.diags(1.0 / norms) @ matrix
+    return sp.csr_matrix(matrix), list(vocabulary)
+
+
+def sentence_vectors(sentences: Iterable[Sentence], *, bigrams: bool = True) -> sp.csr_matrix:
+    """TF-IDF vectors of sentences over stemmed content words (and bigrams)."""
+    stem = Stemmer()
+    matrix, _ = tfidf_matrix([content_terms(s.text, stem, bigrams=bigrams) for s in sentences])
+    return matrix
