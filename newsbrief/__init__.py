@@ -5,6 +5,7 @@
 >>> print(b.to_markdown())                      # doctest: +SKIP
 """
 
+from newsbrief.cluster import StoryGrouper, group_stories
 from newsbrief.errors import InputError, NewsbriefError, NoUsableInputError
 from newsbrief.model import (
     SCHEMA_VERSION,
@@ -12,11 +13,15 @@ from newsbrief.model import (
     Brief,
     BriefSentence,
     Budget,
+    Claim,
+    Disagreement,
+    Entity,
     Selection,
     Sentence,
     Skipped,
     Source,
     Story,
+    TimelineEvent,
 )
 from newsbrief.pipeline import Pipeline, brief
 
@@ -28,6 +33,9 @@ __all__ = [
     "Brief",
     "BriefSentence",
     "Budget",
+    "Claim",
+    "Disagreement",
+    "Entity",
     "InputError",
     "NewsbriefError",
     "NoUsableInputError",
@@ -37,6 +45,9 @@ __all__ = [
     "Skipped",
     "Source",
     "Story",
+    "StoryGrouper",
+    "TimelineEvent",
     "__version__",
     "brief",
+    "group_stories",
 ]

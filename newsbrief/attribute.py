@@ -9,7 +9,25 @@ from newsbrief.model import Brief, BriefSentence, Selection, Skipped, Source, St
 
 
 def number_sources(story: Story) -> tuple[Source, ...]:
-    """One numbered ``Source`` per article, numbered in story order from 1."""
+    """One numbered ``Source`` per original article, numbered in story order from 1.
+
+    An article that copies another (``Article.duplicate_of``) gets no number of its
+    own: it is listed in its original's ``copies`` ("also carried by"), so it is
+    never counted as independent confirmation.
+    """
+    present = {article.id for article in story.articles}
+    by_id = {article.id: article for article in story.articles}
+    copies: dict[str, list[str]] = {}
+    for article in story.articles:
+        if article.duplicate_of in present:
+            # A copy of a copy is listed under the original at the end of the chain;
+            # listed under the middle copy (which gets no number) it would vanish.
+            original, seen = by_id[article.duplicate_of], {article.id}
+            while original.duplicate_of in present and original.id not in seen:
+                seen.add(original.id)
+                original = by_id[original.duplicate_of]
+            copies.setdefault(original.id, []).append(article.url or article.source)
+    originals = [a for a in story.articles if a.duplicate_of not in present]
     return tuple(
         Source(
             number=number,
@@ -19,8 +37,9 @@ def number_sources(story: Story) -> tuple[Source, ...]:
             outlet=article.outlet,
             date=article.date,
             url=article.url,
+            copies=tuple(copies.get(article.id, ())),
         )
-        for number, article in enumerate(story.articles, start=1)
+        for number, article in enumerate(originals, start=1)
     )
 
 

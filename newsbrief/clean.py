@@ -14,7 +14,8 @@ Each rule is a function ``line -> bool`` named after what it detects, listed in
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import ClassVar
@@ -75,8 +76,9 @@ _COPYRIGHT = re.compile(r"(©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\
 _URL_ONLY = re.compile(r"^\W*(https?://|www\.)\S+\W*$", re.I)
 _PHOTO_CREDIT = re.compile(
     r"(\b[A-Z]{2,}(?: Photo| PHOTO| photo)?/[A-Z][\w.' -]{1,40}$|"
-    r"^\(?(photo|image|caption|picture|file photo|credit)s?\b\s*[:/)]|"
-    r"\((photo|image|picture)[^)]*\)\W*$)"
+    # Labels are matched in any case ("Photo:", "CAPTION:"); agency credits must be upper-case.
+    r"^\(?(?i:photo|image|caption|picture|file photo|credit)s?\b\s*[:/)]|"
+    r"\((?i:photo|image|picture)[^)]*\)\W*$)"
 )
 _FIELD = re.compile(r"^[A-Z][\w ]{0,24}:\s*[\w./:-]{0,40}$")
 _SOURCE_LINE = re.compile(r"^\W*source\s*:\s*(?P<outlet>[^|\n]{1,60}?)\s*(?:\||$)", re.I)
@@ -127,7 +129,9 @@ def is_language_menu(line: str) -> bool:
 
 def is_prompt(line: str) -> bool:
     """Share/comment/subscribe prompts, "Read more", "Advertisements", player residue."""
-    return len(_words(line)) <= 14 and bool(_PROMPT_PHRASES.match(line))
+    # 16 words: WordPress's "Save my name, email, and website in this browser for the
+    # next time I comment." has 15; prose that merely starts like a prompt is longer.
+    return len(_words(line)) <= 16 and bool(_PROMPT_PHRASES.match(line))
 
 
 def is_link_teaser(line: str) -> bool:
@@ -226,6 +230,36 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+_NAME_DATE = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
+
+
+def filename_metadata(source: str) -> dict[str, str]:
+    """Title and date a file name suggests: the last resort of metadata precedence.
+
+    ``2017-07-06-us-russia-reach-deal.txt`` gives date ``2017-07-06`` and title
+    "Us russia reach deal". Names of fewer than three words (``000_6955e5.txt``,
+    ``herald.txt``) give no title: they are labels, not headlines. URLs and
+    in-memory texts give nothing.
+    """
+    if "://" in source or source.startswith(("text:", "<")):
+        return {}
+    stem = source.split("#", 1)[0].replace("\\", "/").rsplit("/", 1)[-1].split(".", 1)[0]
+    found: dict[str, str] = {}
+    match = _NAME_DATE.search(stem)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        try:
+            if 1900 <= year <= 2100:
+                found["date"] = date(year, month, day).isoformat()
+        except ValueError:
+            pass
+        stem = stem[: match.start()] + " " + stem[match.end() :]
+    words = [w for w in re.split(r"[-_\s]+", stem) if w.isalpha()]
+    if len(words) >= 3:
+        found["title"] = " ".join(words).capitalize()
+    return found
+
+
 def _is_date_line(line: str) -> bool:
     return len(_words(line)) <= 8 and parse_date(line) is not None
 
@@ -313,17 +347,29 @@ class TextCleaner:
 
     def run(self, article: Article) -> tuple[Article, ...]:
         """The cleaned article (or nothing, when no text is left)."""
+        return self._clean(article, frozenset())
+
+    def _ends_header(self, line: str) -> bool:
+        """Whether ``line`` is the first line of the body (a sentence of some length)."""
+        return _has_terminal_punctuation(line) and len(_words(line)) >= 8
+
+    def _is_furniture(self, lines: list[str], index: int, repeated: frozenset[str]) -> bool:
+        """Whether ``lines[index]`` is furniture; subclasses add evidence beyond the rules."""
+        return furniture_rule(lines[index]) is not None
+
+    def _clean(self, article: Article, repeated: frozenset[str]) -> tuple[Article, ...]:
         lines = [line for block in _blocks(article.text) for line in _join_wrapped_lines(block)]
         meta, body_start, removed = self._read_header(lines)
         kept: list[str] = []
         outlet = meta.outlet
-        for line in lines[body_start:]:
+        for index in range(body_start, len(lines)):
+            line = lines[index]
             source = _SOURCE_LINE.match(line)
             if source and len(_words(line)) <= 12:
                 outlet = outlet or source.group("outlet").strip()
                 removed.append(line)
                 continue
-            if furniture_rule(line) is not None:
+            if self._is_furniture(lines, index, repeated):
                 removed.append(line)
                 continue
             line, dateline_agency = self._strip_dateline(line)
@@ -340,13 +386,16 @@ class TextCleaner:
             title, _ = max(meta.titles, key=lambda c: _overlap(c[0], lead))
             suffixes = sorted((s for _, s in meta.titles if s), key=lambda s: (len(s), s))
             outlet = outlet or (suffixes[0] if suffixes else None)
+        # Precedence: metadata already on the article (HTML meta, feed, corpus columns),
+        # then the text header, then the file name.
+        named = filename_metadata(article.source)
         cleaned = replace(
             article,
             text=text,
-            title=article.title or title,
+            title=article.title or title or named.get("title"),
             outlet=article.outlet or outlet,
             author=article.author or meta.author,
-            date=article.date or meta.date,
+            date=article.date or meta.date or named.get("date"),
             removed=article.removed + tuple(removed),
         )
         return (replace(cleaned, id=stable_id(cleaned.source, article.text)),)
@@ -364,7 +413,7 @@ class TextCleaner:
                 when = when or parse_date(line)
             elif _is_date_line(line) and when is None:
                 when = parse_date(line)
-            elif _has_terminal_punctuation(line) and len(_words(line)) >= 8:
+            elif self._ends_header(line):
                 break
             elif titles and author is None and _BYLINE.match(line) and not is_prompt(line):
                 author = _BY_PREFIX.sub("", line)
@@ -391,3 +440,179 @@ class TextCleaner:
         if match:
             return line[match.end() :], None
         return line, None
+
+
+# --- line classifier: shape features on top of the rules ---
+
+#: Words that make up most page furniture (share bars, sign-ups, cookie banners, credits).
+FURNITURE_WORDS = frozenset(
+    [
+        "share", "shares", "tweet", "email", "e-mail", "print", "comment", "comments",
+        "subscribe", "subscription", "newsletter", "newsletters", "signup", "sign", "login",
+        "cookie", "cookies", "privacy", "policy", "terms", "rights", "reserved", "copyright",
+        "follow", "facebook", "twitter", "linkedin", "whatsapp", "instagram", "pinterest",
+        "advertisement", "advertisements", "advertise", "sponsored", "related", "popular",
+        "trending", "photo", "photos", "image", "images", "video", "videos", "gallery", "click",
+        "continue", "continues", "below", "loading", "tags", "topics", "filed", "published",
+        "updated", "posted", "staff", "inbox", "headlines", "briefing", "javascript", "enable",
+        "browser", "caption", "careers", "contact", "scroll", "originally", "appeared", "redistributed",
+        "rewritten", "broadcast", "consent", "accept", "settings", "manage", "personalise",
+        "personalize", "subscribers", "picks", "editor's", "watch", "play", "view",
+    ]
+)  # fmt: skip
+_CONTACT = re.compile(r"\S+@\S+\.\w+|(^|\s)@\w{2,}|https?://|www\.|\.com\b", re.I)
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+_CONSENT = re.compile(
+    r"\bcookies?\b.*\b(agree|accept|consent|continu\w+|policy|manage|settings)\b|"
+    r"\b(agree|accept|consent|continu\w+)\b.*\bcookies?\b",
+    re.I,
+)
+_LINE_KEY = re.compile(r"\W+")
+
+
+def line_key(line: str) -> str:
+    """A line reduced to lower-case words, for counting repeats across pages."""
+    return _LINE_KEY.sub(" ", line.lower()).strip()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LineFeatures:
+    """Shape of one line, the evidence the classifier weighs."""
+
+    n_words: int
+    terminal: bool  # ends like a sentence
+    furniture_words: int  # words from ``FURNITURE_WORDS``
+    contact: bool  # e-mail address, @handle or link
+    clock: bool  # a time of day ("10:32")
+    dated: bool  # a calendar date
+    repeated: bool  # same line on other pages of the same outlet
+    consent: bool  # a cookie or consent banner
+    position: float  # 0 at the top of the page, 1 at the bottom
+
+    @classmethod
+    def of(cls, lines: list[str], index: int, repeated: frozenset[str]) -> LineFeatures:
+        """Features of ``lines[index]`` within its page."""
+        line = lines[index]
+        words = [w.strip(".,:;!?()[]\"'“”‘’").lower() for w in line.split()]
+        return cls(
+            n_words=len(words),
+            terminal=_has_terminal_punctuation(line),
+            furniture_words=sum(w in FURNITURE_WORDS for w in words),
+            contact=bool(_CONTACT.search(line)),
+            clock=bool(_CLOCK.search(line)),
+            dated=len(words) <= 12 and parse_date(line) is not None,
+            repeated=line_key(line) in repeated,
+            consent=len(words) <= 45 and bool(_CONSENT.search(line)),
+            position=index / max(len(lines) - 1, 1),
+        )
+
+
+def classify_line(features: LineFeatures) -> str | None:
+    """Why a line the rules kept is still furniture, or None for article text.
+
+    Decisions, strongest first: the outlet's template (the same line on several
+    of its pages); a cookie or consent banner; a short line with a contact address or a clock time; a short
+    line made mostly of furniture words. Long lines are prose whatever they say.
+    """
+    if features.repeated:
+        return "repeated on the outlet's pages"
+    if features.consent:
+        return "cookie or consent banner"
+    if features.n_words > 30:
+        return None
+    if features.contact and features.n_words <= 20:
+        return "contact or link line"
+    if (features.clock or features.dated) and features.n_words <= 12:
+        return "time stamp"
+    ratio = features.furniture_words / max(features.n_words, 1)
+    if features.terminal and features.n_words >= 10:
+        # A full sentence needs more evidence: "The photo agency said it would share
+        # the images with police" is news that happens to use furniture words.
+        return "furniture words" if features.furniture_words >= 3 and ratio >= 0.3 else None
+    if features.furniture_words >= 2 and ratio >= 0.2:
+        return "furniture words"
+    if features.furniture_words >= 1 and ratio >= 0.34:
+        return "furniture words"
+    return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BoilerplateCleaner(TextCleaner):
+    """The rules plus a line classifier over shape features (``LineFeatures``).
+
+    ``run_many`` first counts, per outlet (or URL host), on how many pages each
+    line of at most ``max_repeat_words`` words occurs; a line on ``min_repeats``
+    or more pages of one outlet is that site's template (menus, footers, share
+    bars). Pages of unknown outlets are not compared. ``run`` on one article has no such
+    evidence and uses the other features only.
+    """
+
+    name: ClassVar[str] = "text-classifier.v1"
+    kind: ClassVar[str] = "article"
+    min_repeats: int = 3
+    max_repeat_words: int = 25
+    max_header_words: int = 25
+
+    def run_many(self, articles: Iterable[Article]) -> tuple[tuple[Article, ...], ...]:
+        """Clean a batch, using lines repeated across pages of the same outlet."""
+        batch = list(articles)
+        pages_with: dict[str | None, Counter[str]] = {}
+        for article in batch:
+            keys = {
+                line_key(line)
+                for line in article.text.splitlines()
+                if line.strip() and len(line.split()) <= self.max_repeat_words
+            }
+            pages_with.setdefault(_outlet_key(article), Counter()).update(keys)
+        repeated = {
+            outlet: frozenset(k for k, n in counts.items() if n >= self.min_repeats and k)
+            for outlet, counts in pages_with.items()
+        }
+        repeated[None] = frozenset()  # pages of unknown outlets share no template
+        return tuple(self._clean(a, repeated[_outlet_key(a)]) for a in batch)
+
+    def _ends_header(self, line: str) -> bool:
+        # A long line is body text even when its punctuation is odd (`said . "`), and
+        # headlines do not end with a full stop: "Young people are changing the world."
+        # is the article's first sentence.
+        n_words = len(_words(line))
+        full_stop = _has_terminal_punctuation(line) and line.rstrip("\"'”’)] ").endswith(".")
+        return (
+            TextCleaner._ends_header(self, line)
+            or n_words >= self.max_header_words
+            or (full_stop and n_words >= 4)
+        )
+
+    def _is_furniture(self, lines: list[str], index: int, repeated: frozenset[str]) -> bool:
+        line = lines[index]
+        rule = furniture_rule(line)
+        if rule is not None:
+            # Shape rules misfire on long paragraphs ("... whatsoever...."); a line of
+            # several sentences is prose whatever its last characters look like.
+            return not (rule in _SHAPE_RULES and _is_paragraph(line))
+        return classify_line(LineFeatures.of(lines, index, repeated)) is not None
+
+
+#: Rules that judge a line by its shape only; a long multi-sentence paragraph overrides them.
+_SHAPE_RULES = frozenset(
+    {"is_truncated_teaser", "is_non_prose", "is_menu_bar", "is_link_teaser", "is_photo_caption"}
+)
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+\S")
+
+
+def _is_paragraph(line: str) -> bool:
+    """At least 25 words and two sentences: article prose, not a teaser or a label."""
+    return len(_words(line)) >= 25 and len(_SENTENCE_END.findall(line)) >= 1
+
+
+def _outlet_key(article: Article) -> str | None:
+    """Pages of one site: the outlet if known, else the URL's host, else unknown.
+
+    Never the folder: a folder of one story's articles from many outlets shares
+    wire-copy sentences, which are news, not a site template.
+    """
+    if article.outlet:
+        return article.outlet.lower()
+    if article.url and "://" in article.url:
+        return article.url.split("://", 1)[1].split("/", 1)[0].lower()
+    return None

@@ -19,7 +19,13 @@ from pathlib import Path
 from newsbrief.errors import NewsbriefError
 
 #: Modules that add subcommands (each defines ``register(subparsers)``).
-SUBCOMMAND_MODULES: tuple[str, ...] = ()
+SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "newsbrief.evaluate.commands",
+    "newsbrief.server",
+    "newsbrief.ingest_commands",
+    "newsbrief.batch_commands",
+    "newsbrief.stories_commands",
+)
 
 PROG = "newsbrief"
 EXIT_OK, EXIT_FAILURE, EXIT_NO_INPUT = 0, 1, 2
@@ -42,6 +48,10 @@ def write_output(text: str, out: str | None) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        # mkstemp creates 0600 files; give the output the permissions a plain open() would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -81,14 +91,20 @@ def _register_brief(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
         ),
         epilog="example: newsbrief brief examples/ --words 120 --format json -o brief.json",
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="article files or directories")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="article files (.txt, .html, feeds, .jsonl/.csv/.parquet corpora), "
+        "directories, http(s) URLs, or - for stdin",
+    )
     parser.add_argument(
         "-w", "--words", type=positive_int, default=150, help="word budget (default: 150)"
     )
     parser.add_argument(
         "-f",
         "--format",
-        choices=("markdown", "json"),
+        choices=("markdown", "json", "html"),
         default="markdown",
         help="output format (default: markdown)",
     )
@@ -105,6 +121,25 @@ def _register_brief(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
         metavar="MB",
         help="skip input files larger than this (default: 20)",
     )
+    for stage_name, what in (
+        ("timeline", "the timeline of dated events"),
+        ("entities", "the list of people, organisations and places"),
+        ("disagreements", "the list of numbers and dates the sources disagree on"),
+    ):
+        parser.add_argument(
+            f"--no-{stage_name}",
+            dest=f"no_{stage_name}",
+            action="store_true",
+            help=f"leave out {what}",
+        )
+    from newsbrief.ingest_commands import add_input_arguments  # argparse only: cheap
+
+    add_input_arguments(parser)
+    parser.add_argument(
+        "--largest",
+        action="store_true",
+        help="if the input holds several stories, brief the largest (default: refuse)",
+    )
     parser.set_defaults(handler=_run_brief)
 
 
@@ -117,13 +152,35 @@ def _run_brief(args: argparse.Namespace) -> int:
         error(f"unknown method {args.method!r}; choose from {', '.join(summarizers.names())}")
         return EXIT_NO_INPUT
     pipeline = Pipeline.default().replace("summarize", summarizers.get(args.method)())
-    result = pipeline.run(
-        args.paths, words=args.words, max_bytes=args.max_size or DEFAULT_MAX_BYTES
+    for stage_name in ("timeline", "entities", "disagreements"):
+        if getattr(args, f"no_{stage_name}", False):
+            pipeline = pipeline.remove(stage_name)
+    from newsbrief.ingest import read_inputs
+    from newsbrief.ingest_commands import read_options, summary_line
+
+    read = read_inputs(args.paths, options=read_options(args))
+    for note in read.notes:
+        error(f"note: {note}")
+    from newsbrief.stories_commands import brief_one_story
+
+    # Never blend unrelated stories into one brief: refuse, or brief the largest.
+    result = brief_one_story(
+        pipeline, read, words=args.words, largest=getattr(args, "largest", False)
     )
     for skipped in result.skipped:
         error(f"{skipped.source}: {skipped.reason}")
-    text = result.to_json() + "\n" if args.format == "json" else result.to_markdown()
+    if args.format == "html":
+        from newsbrief.render_html import brief_to_html, read_source_sentences
+
+        sentences = read_source_sentences(
+            pipeline, args.paths, max_bytes=args.max_size or DEFAULT_MAX_BYTES
+        )
+        text = brief_to_html(result, sentences=sentences)
+    else:
+        text = result.to_json() + "\n" if args.format == "json" else result.to_markdown()
     write_output(text, args.output)
+    n_used = sum(1 + len(source.copies) for source in result.sources)
+    error(summary_line(n_used, result.skipped))
     return EXIT_OK
 
 

@@ -10,13 +10,16 @@ attribution cites every supporting source.
 
 from __future__ import annotations
 
+import itertools
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
 import numpy as np
 
-from newsbrief.model import Story
-from newsbrief.text import sentence_vectors
+from newsbrief.model import Article, Story
+from newsbrief.text import Stemmer, content_terms, sentence_vectors, tfidf_matrix
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,3 +51,271 @@ class SentenceSupport:
             for sentence, others in zip(sentences, supporters, strict=True)
         )
         return replace(story, support=support)
+
+
+# --- article-level copies: verbatim, near-verbatim, spun and compiled ---
+
+#: Spinner synonym swaps folded back before comparing texts (phrase pattern, canonical form).
+SPIN_SYNONYMS: tuple[tuple[str, str], ...] = (
+    (r"\brussian federation\b", "russia"),
+    (r"\b(?:u\.s\.a\.?|usa|u\.s\.|united states(?: of america)?)(?=\W|$)", "us"),
+    (r"\b(?:u\.k\.|united kingdom|great britain)(?=\W|$)", "uk"),
+    (r"\b(?:u\.n\.|united nations)(?=\W|$)", "un"),
+    (r"\bislamic state\b|\bisil\b|\bdaesh\b", "isis"),
+    (r"\bcease-?fire|\btruce\b", "ceasefire"),
+    (r"\bpresident\b|\bleader\b|\bhead of state\b", "president"),
+    (r"\bsaid\b|\bstated\b|\bsays\b|\bdeclared\b|\bnoted\b", "said"),
+)
+_SYNONYM_PATTERNS = tuple((re.compile(p, re.I), r) for p, r in SPIN_SYNONYMS)
+
+
+def normalize_for_copies(text: str) -> str:
+    """Lower-cased text with spinner synonym swaps folded to one form each."""
+    folded = text.lower()
+    for pattern, canonical in _SYNONYM_PATTERNS:
+        folded = pattern.sub(canonical, folded)
+    return folded
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Copy:
+    """Why an article is a copy: of which article, drawing on which, by which test."""
+
+    article_id: str
+    duplicate_of: str
+    derived_from: tuple[str, ...]
+    reason: str  # "verbatim", "contained" or "compiled"
+    score: float
+
+
+def _shingles(text: str, stem: Stemmer, size: int) -> set[str]:
+    terms = content_terms(normalize_for_copies(text), stem)
+    if len(terms) < size:
+        return {" ".join(terms)} if terms else set()
+    return {" ".join(terms[i : i + size]) for i in range(len(terms) - size + 1)}
+
+
+def _title_key(title: str | None) -> str | None:
+    if not title:
+        return None
+    key = " ".join(re.findall(r"\w+", normalize_for_copies(title)))
+    return key if len(key.split()) >= 4 else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NearDuplicates:
+    """Story stage: find articles that copy others and set ``Article.duplicate_of``.
+
+    Three tests, the first that fires wins:
+
+    * **verbatim**: Jaccard similarity of the two articles' word 5-shingles (stemmed,
+      stop words out, spinner synonyms folded by ``normalize_for_copies``) reaches
+      ``min_jaccard``. Exact for small stories; estimated with datasketch MinHash LSH
+      (``num_perm`` permutations) once a story has ``minhash_from`` articles.
+    * **contained**: at least ``min_containment`` of the article's sentences have a
+      near-verbatim match (TF-IDF cosine >= ``min_sentence_similarity`` after
+      folding synonyms) in other articles: a spun or trimmed copy.
+    * **compiled**: at least ``min_compiled`` near-verbatim sentences taken from two
+      or more other articles, making up ``min_compiled_share`` of it or including
+      one from an article whose headline it carries word for word: an aggregator
+      page stitched from other reports.
+
+    A copy's sentences leave the story (its originals carry them), so it never
+    counts as independent confirmation; attribution lists it under its original as
+    "also carried by". Of two mutual copies the later (then the shorter) is the copy.
+    """
+
+    name: ClassVar[str] = "near-duplicates.v1"
+    kind: ClassVar[str] = "story"
+    min_jaccard: float = 0.7
+    min_sentence_similarity: float = 0.7
+    min_containment: float = 0.5
+    min_compiled: int = 3
+    min_compiled_share: float = 0.15
+    shingle_size: int = 5
+    num_perm: int = 128
+    minhash_from: int = 30
+    max_sentence_articles: int = 2000
+
+    def __post_init__(self) -> None:
+        for field_name in (
+            "min_jaccard",
+            "min_sentence_similarity",
+            "min_containment",
+            "min_compiled_share",
+        ):
+            if not 0.0 < getattr(self, field_name) <= 1.0:
+                raise ValueError(f"{field_name} must be in (0, 1]")
+        if self.shingle_size < 1 or self.num_perm < 16 or self.min_compiled < 1:
+            raise ValueError("shingle_size >= 1, num_perm >= 16, min_compiled >= 1 required")
+
+    def find(self, articles: Sequence[Article]) -> dict[str, Copy]:
+        """Copies among ``articles`` by article id (originals are not in the result)."""
+        if len(articles) < 2:
+            return {}
+        order = {a.id: rank for rank, a in enumerate(_copy_order(articles))}
+        copies = self._verbatim(articles, order)
+        if len(articles) <= self.max_sentence_articles:
+            copies.update(self._sentence_copies(articles, order, set(copies)))
+        return copies
+
+    def run(self, story: Story) -> Story:
+        """The story with copies marked and their sentences removed."""
+        copies = self.find(story.articles)
+        if not copies:
+            return story
+        articles = tuple(
+            replace(
+                a,
+                duplicate_of=copies[a.id].duplicate_of,
+                derived_from=copies[a.id].derived_from,
+            )
+            if a.id in copies
+            else a
+            for a in story.articles
+        )
+        keep = [i for i, s in enumerate(story.sentences) if s.article_id not in copies]
+        return replace(
+            story,
+            articles=articles,
+            sentences=tuple(story.sentences[i] for i in keep),
+            support=tuple(story.support[i] for i in keep) if story.support else (),
+        )
+
+    def _verbatim(self, articles: Sequence[Article], order: dict[str, int]) -> dict[str, Copy]:
+        stem = Stemmer()
+        shingles = [_shingles(a.text, stem, self.shingle_size) for a in articles]
+        pairs: list[tuple[int, int, float]] = []
+        if len(articles) >= self.minhash_from:
+            pairs = self._minhash_pairs(shingles)
+        else:
+            for i, j in itertools.combinations(range(len(articles)), 2):
+                union = len(shingles[i] | shingles[j])
+                if union:
+                    jaccard = len(shingles[i] & shingles[j]) / union
+                    if jaccard >= self.min_jaccard:
+                        pairs.append((i, j, jaccard))
+        copies: dict[str, Copy] = {}
+        # Most similar pairs first; the later article of a pair is the copy.
+        for i, j, score in sorted(pairs, key=lambda p: -p[2]):
+            first, second = sorted((articles[i], articles[j]), key=lambda a: order[a.id])
+            if second.id in copies or first.id in copies:
+                original = copies[first.id].duplicate_of if first.id in copies else first.id
+                if second.id in copies or original == second.id:
+                    continue
+            else:
+                original = first.id
+            copies[second.id] = Copy(
+                article_id=second.id,
+                duplicate_of=original,
+                derived_from=(original,),
+                reason="verbatim",
+                score=round(float(score), 3),
+            )
+        return copies
+
+    def _minhash_pairs(self, shingles: list[set[str]]) -> list[tuple[int, int, float]]:
+        from datasketch import MinHash, MinHashLSH  # imported only for large inputs
+
+        lsh = MinHashLSH(threshold=self.min_jaccard, num_perm=self.num_perm)
+        hashes = []
+        for index, items in enumerate(shingles):
+            minhash = MinHash(num_perm=self.num_perm, seed=1)
+            minhash.update_batch([s.encode("utf-8") for s in items])
+            hashes.append(minhash)
+            lsh.insert(str(index), minhash)
+        pairs = []
+        for i, minhash in enumerate(hashes):
+            for key in lsh.query(minhash):
+                j = int(key)
+                if j > i:
+                    score = minhash.jaccard(hashes[j])
+                    if score >= self.min_jaccard:
+                        pairs.append((i, j, score))
+        return pairs
+
+    def _sentence_copies(
+        self, articles: Sequence[Article], order: dict[str, int], known: set[str]
+    ) -> dict[str, Copy]:
+        from newsbrief.text import split_sentences
+
+        stem = Stemmer()
+        owner: list[int] = []
+        terms: list[list[str]] = []
+        for index, article in enumerate(articles):
+            for sentence in split_sentences(article.text):
+                owner.append(index)
+                terms.append(content_terms(normalize_for_copies(sentence), stem))
+        if not terms:
+            return {}
+        vectors, _ = tfidf_matrix(terms)
+        similarity = (vectors @ vectors.T).tocoo()
+        owners = np.asarray(owner)
+        strong = (similarity.data >= self.min_sentence_similarity) & (
+            owners[similarity.row] != owners[similarity.col]
+        )
+        # matched[i][j]: sentences of article i with a near-verbatim match in article j.
+        matched: list[dict[int, set[int]]] = [{} for _ in articles]
+        for row, col in zip(similarity.row[strong], similarity.col[strong], strict=True):
+            matched[owners[row]].setdefault(int(owners[col]), set()).add(int(row))
+        n_sentences = np.bincount(owners, minlength=len(articles))
+        titles = [_title_key(a.title) for a in articles]
+        copies: dict[str, Copy] = {}
+        excluded = {i for i, a in enumerate(articles) if a.id in known}
+        while True:
+            best: tuple[int, float, Copy] | None = None
+            for i, article in enumerate(articles):
+                if i in excluded or not n_sentences[i]:
+                    continue
+                found = self._judge(i, articles, matched[i], n_sentences[i], titles, excluded)
+                if found is None:
+                    continue
+                # The latest flagged article is the copy first: of two mutual copies the
+                # earlier one then no longer has a source and stays the original.
+                key = (order[article.id], found.score)
+                if best is None or key > best[:2]:
+                    best = (order[article.id], found.score, found)
+            if best is None:
+                return copies
+            copy = best[2]
+            copies[copy.article_id] = copy
+            excluded.add(next(i for i, a in enumerate(articles) if a.id == copy.article_id))
+
+    def _judge(
+        self,
+        index: int,
+        articles: Sequence[Article],
+        matches: dict[int, set[int]],
+        n_sentences: int,
+        titles: list[str | None],
+        excluded: set[int],
+    ) -> Copy | None:
+        sources = {j: rows for j, rows in matches.items() if j not in excluded}
+        if not sources:
+            return None
+        covered = set().union(*sources.values())
+        share = len(covered) / n_sentences
+        twins = [j for j in sources if titles[index] is not None and titles[j] == titles[index]]
+        ranked = sorted(sources, key=lambda j: (j not in twins, -len(sources[j]), j))
+        if share >= self.min_containment:
+            reason = "contained"
+        elif (
+            len(covered) >= self.min_compiled
+            and len(sources) >= 2
+            and (share >= self.min_compiled_share or twins)
+        ):
+            reason = "compiled"
+        else:
+            return None
+        return Copy(
+            article_id=articles[index].id,
+            duplicate_of=articles[ranked[0]].id,
+            derived_from=tuple(articles[j].id for j in ranked),
+            reason=reason,
+            score=round(float(share), 3),
+        )
+
+
+def _copy_order(articles: Sequence[Article]) -> list[Article]:
+    """Who came first: dated before undated, earlier date, longer text, then id."""
+    return sorted(articles, key=lambda a: (a.date is None, a.date or "", -len(a.text), a.id))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 #: Version of the JSON document written by ``Brief.to_dict``; see docs/schema.md.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def stable_id(*parts: str, length: int = 12) -> str:
@@ -44,6 +44,10 @@ class Article:
     language: str | None = None
     #: Lines the cleaner removed, kept so a user can audit what was dropped.
     removed: tuple[str, ...] = ()
+    #: Id of the article this one copies (verbatim, near-verbatim or spun), if any.
+    duplicate_of: str | None = None
+    #: Ids of every article this copy's sentences were taken from (its own ``duplicate_of`` first).
+    derived_from: tuple[str, ...] = ()
 
     @classmethod
     def from_text(cls, text: str, *, source: str, **metadata: Any) -> Article:
@@ -75,6 +79,8 @@ class Story:
     articles: tuple[Article, ...]
     sentences: tuple[Sentence, ...]
     support: tuple[tuple[str, ...], ...] = ()
+    #: Articles a story stage took out (off-topic posts, say), reported as skipped in the brief.
+    dropped: tuple[Skipped, ...] = ()
 
     def article(self, article_id: str) -> Article:
         """The article with this id."""
@@ -137,6 +143,54 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TimelineEvent:
+    """A dated event of the story, with its date as precise as the sources give it.
+
+    ``date`` is ISO 8601 at the known precision: ``"2017-07-09"`` (day),
+    ``"2017-05"`` (month), ``"2017"`` (year); for a ``"range"`` ("late August
+    2017") it is the first day and ``end`` the last.
+    """
+
+    date: str
+    precision: str  # "day" | "month" | "year" | "range"
+    label: str  # the date as written, e.g. "July 9 at noon Damascus time", "the end of August"
+    text: str  # one-line description taken from the source sentence
+    citations: tuple[int, ...]  # Source.number values
+    sentence_ids: tuple[str, ...] = ()
+    end: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entity:
+    """A person, organisation or place the story is about, variants merged."""
+
+    name: str  # canonical name
+    kind: str  # "person" | "organization" | "place" | "other"
+    variants: tuple[str, ...] = ()  # other spellings seen ("Lavrentyev", "Putin")
+    role: str | None = None  # title the text gives, e.g. "Secretary of State"
+    mentions: int = 0
+    mentions_by_source: tuple[tuple[int, int], ...] = ()  # (Source.number, count)
+    citations: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Claim:
+    """One source's value for a disputed fact, and who states it."""
+
+    value: str
+    text: str  # the sentence stating it
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Disagreement:
+    """Sources giving different numbers or dates for the same thing."""
+
+    subject: str  # noun phrase, e.g. "de-escalation zones"
+    claims: tuple[Claim, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Brief:
     """A cited multi-document summary of one story."""
 
@@ -146,6 +200,10 @@ class Brief:
     max_words: int
     method: str
     skipped: tuple[Skipped, ...] = ()
+    #: Filled by the brief stages of the same names (empty when switched off).
+    timeline: tuple[TimelineEvent, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
 
     @property
     def n_words(self) -> int:

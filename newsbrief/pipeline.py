@@ -20,21 +20,34 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from newsbrief.attribute import attribute
-from newsbrief.clean import TextCleaner
-from newsbrief.dedup import SentenceSupport
+from newsbrief.clean import BoilerplateCleaner, TextCleaner
+from newsbrief.dedup import NearDuplicates, SentenceSupport
+from newsbrief.disagree import DisagreementStage
+from newsbrief.entities import EntityStage
 from newsbrief.errors import InputError, NoUsableInputError
-from newsbrief.ingest import DEFAULT_MAX_BYTES, InputLike, read_inputs
+from newsbrief.ingest import DEFAULT_MAX_BYTES, InputLike, ReadOptions, ReadResult, read_inputs
 from newsbrief.model import Article, Brief, Budget, Skipped, Story, stable_id
+from newsbrief.nonarticle import NonArticleFilter
 from newsbrief.registry import Registry, summarizers
+from newsbrief.split import OffTopicFilter, PostSplitter
 from newsbrief.summarize import NewsbriefSummarizer
 from newsbrief.text import article_sentences
+from newsbrief.timeline import TimelineStage
 
 _KIND_ORDER = {"article": 0, "story": 1, "summarizer": 2, "brief": 3}
 
 #: Stage factories by versioned name, for ``Pipeline.from_config``.
 stages: Registry[Callable[..., object]] = Registry("stage")
 stages.register(TextCleaner.name)(TextCleaner)
+stages.register(NonArticleFilter.name)(NonArticleFilter)
+stages.register(BoilerplateCleaner.name)(BoilerplateCleaner)
 stages.register(SentenceSupport.name)(SentenceSupport)
+stages.register(PostSplitter.name)(PostSplitter)
+stages.register(OffTopicFilter.name)(OffTopicFilter)
+stages.register(NearDuplicates.name)(NearDuplicates)
+stages.register(TimelineStage.name)(TimelineStage)
+stages.register(EntityStage.name)(EntityStage)
+stages.register(DisagreementStage.name)(DisagreementStage)
 
 
 def stage_kind(stage: object) -> str:
@@ -68,7 +81,7 @@ class Pipeline:
     """Named stages run in order (see the module docstring).
 
     >>> Pipeline.default().names
-    ('clean', 'support', 'summarize')
+    ('split', 'clean', 'non-article', 'duplicates', 'off-topic', 'support', 'summarize', 'timeline', 'entities', 'disagreements')
     """
 
     steps: tuple[tuple[str, Any], ...]
@@ -85,12 +98,21 @@ class Pipeline:
 
     @classmethod
     def default(cls) -> Pipeline:
-        """Clean, mark cross-source support, summarize with newsbrief's summarizer."""
+        """Split multi-post pages, clean, drop non-articles (failed downloads, notices),
+        mark copies, drop off-topic articles, mark cross-source support, summarize
+        with newsbrief's summarizer, then add the timeline, entities and disagreements."""
         return cls(
             steps=(
-                ("clean", TextCleaner()),
+                ("split", PostSplitter()),
+                ("clean", BoilerplateCleaner()),
+                ("non-article", NonArticleFilter()),
+                ("duplicates", NearDuplicates()),
+                ("off-topic", OffTopicFilter()),
                 ("support", SentenceSupport()),
                 ("summarize", NewsbriefSummarizer()),
+                ("timeline", TimelineStage()),
+                ("entities", EntityStage()),
+                ("disagreements", DisagreementStage()),
             )
         )
 
@@ -168,12 +190,22 @@ class Pipeline:
         skipped: list[Skipped] = []
         for stage in self._of_kind("article"):
             produced: list[Article] = []
-            for article in current:
-                out = stage.run(article)
+            # A stage with ``run_many`` sees the whole batch (to learn outlet templates, say).
+            outputs = (
+                stage.run_many(current)
+                if hasattr(stage, "run_many")
+                else [stage.run(a) for a in current]
+            )
+            for article, out in zip(current, outputs, strict=True):
                 if not out:
-                    skipped.append(
-                        Skipped(source=article.source, reason="no article text left after cleaning")
+                    # A stage that can say why it dropped an article (e.g. "not an
+                    # article: web-archive notice") is asked; others get the generic reason.
+                    reason = (
+                        stage.skip_reason(article)
+                        if hasattr(stage, "skip_reason")
+                        else "no article text left after cleaning"
                     )
+                    skipped.append(Skipped(source=article.source, reason=reason))
                 produced.extend(out)
             current = produced
         return tuple(current), tuple(skipped)
@@ -182,6 +214,8 @@ class Pipeline:
         """Story stages, summarizer, attribution and brief stages on one story."""
         for stage in self._of_kind("story"):
             story = stage.run(story)
+        # Articles a story stage took out (off-topic, say) are reported like unreadable inputs.
+        skipped = sorted((*skipped, *story.dropped), key=lambda s: s.source)
         summarizer = self.summarizer
         selection = summarizer.summarize(story, budget)
         brief = attribute(
@@ -201,14 +235,20 @@ class Pipeline:
         *,
         words: int = 150,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        read_options: ReadOptions | None = None,
     ) -> Brief:
         """Read, clean and brief the inputs as one story.
 
         Unusable inputs are listed in ``Brief.skipped``; raises
-        ``NoUsableInputError`` when nothing usable is left.
+        ``NoUsableInputError`` when nothing usable is left. ``read_options``
+        (URL limits, corpus column names, ...) default to ``ReadOptions(max_bytes=max_bytes)``.
         """
+        read = read_inputs(inputs, max_bytes=max_bytes, options=read_options)
+        return self.run_read(read, words=words)
+
+    def run_read(self, read: ReadResult, *, words: int = 150) -> Brief:
+        """Brief what ``read_inputs`` returned (its problems become ``Brief.skipped``)."""
         budget = Budget(max_words=words)
-        read = read_inputs(inputs, max_bytes=max_bytes)
         articles, dropped = self.clean(read.articles)
         skipped = [Skipped(source=p.source, reason=p.reason) for p in read.problems]
         skipped += dropped

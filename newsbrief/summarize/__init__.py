@@ -7,11 +7,24 @@ Importing this package registers the built-in methods in
 from newsbrief.summarize.base import Summarizer, make_selection, select_within_budget
 from newsbrief.summarize.coverage import NewsbriefSummarizer
 from newsbrief.summarize.lead import LeadSummarizer
+from newsbrief.summarize.oracle import OracleSummarizer, RandomSummarizer
+from newsbrief.summarize.sumy_baselines import (  # sumy itself is imported only when used
+    LexRankSummarizer,
+    LsaSummarizer,
+    SumBasicSummarizer,
+    TextRankSummarizer,
+)
 
 __all__ = [
     "LeadSummarizer",
+    "LexRankSummarizer",
+    "LsaSummarizer",
     "NewsbriefSummarizer",
+    "OracleSummarizer",
+    "RandomSummarizer",
+    "SumBasicSummarizer",
     "Summarizer",
+    "TextRankSummarizer",
     "make_selection",
     "select_within_budget",
 ]

@@ -1,0 +1,145 @@
+"""Precision (and recall) of the entities stage on properly cased text.
+
+Multi-News is lower-cased, so names cannot be recognised there; the sets are the
+five real seed articles (``../shared/seeds``, read in place, never copied), the
+bundled invented examples (``examples/``), three invented articles written for
+this evaluation and two more written after the rules were frozen
+(``benchmarks/annotations/entity_articles*``). Gold entities (names, acceptable
+kinds, accepted spellings) are in ``benchmarks/annotations/entities_gold.json``.
+
+A predicted entity is **correct** when its name or one of its variants is a
+spelling of exactly one gold entity and its kind is one the gold accepts;
+**name-only** correct ignores the kind. Variants of two gold entities merged
+into one prediction make it wrong. Two predictions of the same gold entity are
+counted as an unmerged split. Recall is the share of gold entities the list
+names. Both the default list (top 12, what a brief shows) and a long list
+(top 40) are scored.
+
+Usage::
+
+    python benchmarks/entities_eval.py [--seeds ../shared/seeds] [--gold benchmarks/annotations/entities_gold.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from pathlib import Path
+
+from newsbrief.entities import EntityStage
+from newsbrief.model import Entity
+from newsbrief.pipeline import Pipeline, brief
+from newsbrief.registry import summarizers
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+DEFAULT_GOLD = HERE / "annotations" / "entities_gold.json"
+DEFAULT_SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def _key(text: str) -> str:
+    text = text.casefold().strip()
+    return text[4:] if text.startswith("the ") else text
+
+
+def predict(path: Path, max_entities: int) -> tuple[Entity, ...]:
+    """Entities of the story in ``path`` (the default pipeline, lead summarizer for speed)."""
+    pipeline = (
+        Pipeline.default()
+        .replace("summarize", summarizers.get("lead.v1")())
+        .replace("entities", EntityStage(max_entities=max_entities, use_spacy=False))
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return brief([path], pipeline=pipeline).entities
+
+
+def score(predicted: tuple[Entity, ...], gold: list[dict]) -> dict[str, object]:
+    """Counts for one set: correct, name-only correct, wrong, splits, recall, and the errors."""
+    spelling = {}
+    for index, entity in enumerate(gold):
+        for name in (entity["name"], *entity["aliases"]):
+            spelling[_key(name)] = index
+    seen: set[int] = set()
+    correct = name_only = splits = 0
+    errors = []
+    for entity in predicted:
+        matched = {
+            spelling[_key(n)] for n in (entity.name, *entity.variants) if _key(n) in spelling
+        }
+        if len(matched) != 1:
+            why = "not a gold entity" if not matched else "merges different entities"
+            errors.append(f"{entity.name} ({entity.kind}): {why}")
+            continue
+        (index,) = matched
+        name_only += 1
+        if entity.kind in gold[index]["kinds"]:
+            correct += 1
+        else:
+            errors.append(
+                f"{entity.name}: kind {entity.kind}, gold {'/'.join(gold[index]['kinds'])}"
+            )
+        if index in seen:
+            splits += 1
+            errors.append(f"{entity.name}: second entry for {gold[index]['name']} (unmerged)")
+        seen.add(index)
+    return {
+        "n": len(predicted),
+        "correct": correct,
+        "name_only": name_only,
+        "splits": splits,
+        "found": len(seen),
+        "gold": len(gold),
+        "errors": errors,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="the seed articles")
+    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    parser.add_argument("--show-errors", action="store_true", help="list every error")
+    args = parser.parse_args(argv)
+    gold = json.loads(args.gold.read_text(encoding="utf-8"))
+    print(
+        "| set | list | predicted | correct | precision | name-only precision | unmerged | recall |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    totals: dict[int, list[int]] = {}
+    errors: list[str] = []
+    for name, spec in gold["sets"].items():
+        path = args.seeds if name == "seeds" else ROOT / spec["path"]
+        if not path.exists():
+            print(
+                f"entities_eval: {path}: no such directory, set {name!r} skipped", file=sys.stderr
+            )
+            continue
+        for size in (12, 40):
+            result = score(predict(path, size), spec["entities"])
+            row = totals.setdefault(size, [0, 0, 0, 0])
+            for i, key in enumerate(("n", "correct", "name_only", "splits")):
+                row[i] += int(result[key])  # type: ignore[call-overload]
+            n, correct = int(result["n"]), int(result["correct"])  # type: ignore[call-overload]
+            print(
+                f"| {name} | top {size} | {n} | {correct} | {correct / max(n, 1):.3f} | "
+                f"{int(result['name_only']) / max(n, 1):.3f} | {result['splits']} | "  # type: ignore[call-overload]
+                f"{result['found']}/{result['gold']} |"
+            )
+            errors += [f"{name} top {size}: {e}" for e in result["errors"]]  # type: ignore[attr-defined]
+    for size, (n, correct, name_only, splits) in sorted(totals.items()):
+        print(
+            f"| **all** | top {size} | {n} | {correct} | {correct / max(n, 1):.3f} | "
+            f"{name_only / max(n, 1):.3f} | {splits} | |"
+        )
+    if args.show_errors:
+        print()
+        for error in errors:
+            print(f"- {error}")
+    print(f"\ncommand: python benchmarks/entities_eval.py --seeds {args.seeds} --gold {args.gold}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

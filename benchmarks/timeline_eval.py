@@ -1,0 +1,223 @@
+"""Date-resolution precision of the timeline stage on dated sentences from Multi-News val.
+
+Multi-News has no publication dates, so the sample holds two kinds of date
+expressions whose true date a reader can establish from the document alone:
+
+* ``absolute``: the expression carries its year ("july 9, 2017", "march 2015", "in 2011");
+* ``anchored``: a partial date ("july 9", "in august", "late may") in a document that
+  also states a full date with a year; that date stands in for the publication date
+  (``anchor``) and the gold is what the document says the partial date is.
+
+Relative weekdays ("on wednesday") are left out: without the real publication date
+nobody can check them. Each annotation stores only the document id, character
+offsets, the date expression itself and the gold date — never article text, which
+the data's licence forbids copying.
+
+Usage::
+
+    python benchmarks/timeline_eval.py [--data ../shared/data/multinews/val.jsonl.gz]
+        [--annotations benchmarks/annotations/timeline_multinews_val.json]
+    python benchmarks/timeline_eval.py --propose 140 > /tmp/candidates.json   # annotation aid
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from syntok import segmenter
+
+from newsbrief.timeline import find_date_expressions, resolve, sentence_tense
+
+HERE = Path(__file__).parent
+DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "multinews" / "val.jsonl.gz"
+DEFAULT_ANNOTATIONS = HERE / "annotations" / "timeline_multinews_val.json"
+
+
+def read_documents(path: Path) -> Iterator[tuple[str, str]]:
+    """(document id, text) for every non-empty document of a cluster file."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:  # type: ignore[operator]
+        for line in handle:
+            cluster = json.loads(line)
+            for index, text in enumerate(cluster["documents"]):
+                if text.strip():
+                    yield f"{cluster['id']}#{index}", text
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character offsets of the sentences of ``text`` (syntok, as newsbrief splits)."""
+    spans = []
+    for paragraph in segmenter.analyze(text):
+        for tokens in paragraph:
+            if tokens:
+                spans.append((tokens[0].offset, tokens[-1].offset + len(tokens[-1].value)))
+    return spans
+
+
+def anchor_of(text: str) -> tuple[date, int, int] | None:
+    """The document's first full date with a year (day precision), and its offsets."""
+    for start, end in sentence_spans(text):
+        for expression in find_date_expressions(text[start:end]):
+            if expression.year is not None and expression.day is not None:
+                resolved = resolve(expression, None)
+                if resolved is not None:
+                    return (
+                        date.fromisoformat(resolved.date),
+                        start + expression.start,
+                        start + expression.end,
+                    )
+    return None
+
+
+def system_answer(text: str, item: dict) -> tuple[str, str, str | None] | None:
+    """What the timeline's resolver says for the annotated expression."""
+    start, end = item["sentence"]
+    sentence = text[start:end]
+    anchor = date.fromisoformat(item["anchor"]) if item.get("anchor") else None
+    first, last = (o - start for o in item["expression_offsets"])
+    for expression in find_date_expressions(sentence):
+        if expression.start < last and first < expression.end:  # the spans overlap
+            resolved = resolve(expression, anchor, tense=sentence_tense(sentence, expression))
+            if resolved is None:
+                return None
+            return resolved.date, resolved.precision, resolved.end
+    return None
+
+
+def propose(
+    data: Path, n_items: int, seed: int, exclude: frozenset[str] = frozenset()
+) -> list[dict]:
+    """Candidate annotations (system answers as proposed gold) for a person to check.
+
+    Documents in ``exclude`` (ids of an earlier sample) are skipped, so a second
+    sample is disjoint from the first.
+    """
+    documents = [(d, t) for d, t in read_documents(data) if d.split("#")[0] not in exclude]
+    random.Random(seed).shuffle(documents)
+    items: list[dict] = []
+    counts = {"absolute": 0, "anchored": 0}
+    for doc_id, text in documents:
+        if len(items) >= n_items:
+            break
+        anchor = anchor_of(text)
+        per_doc = 0
+        for start, end in sentence_spans(text):
+            sentence = text[start:end]
+            for expression in find_date_expressions(sentence):
+                if expression.weekday is not None or expression.relation is not None:
+                    continue  # needs a real publication date
+                kind = "absolute" if expression.year is not None else "anchored"
+                if kind == "anchored" and anchor is None:
+                    continue
+                if counts[kind] >= n_items // 2 or per_doc >= 2:
+                    continue
+                item = {
+                    "doc_id": doc_id,
+                    "kind": kind,
+                    "sentence": [start, end],
+                    "expression": expression.text,
+                    "expression_offsets": [start + expression.start, start + expression.end],
+                    "anchor": anchor[0].isoformat() if kind == "anchored" and anchor else None,
+                    "anchor_offsets": list(anchor[1:]) if kind == "anchored" and anchor else None,
+                }
+                answer = system_answer(text, item)
+                # Unresolved expressions are proposed too (gold left for the annotator),
+                # so the sample measures coverage, not only the system's own picks.
+                item["gold"] = (
+                    {"date": answer[0], "precision": answer[1], "end": answer[2]}
+                    if answer
+                    else None
+                )
+                items.append(item)
+                counts[kind] += 1
+                per_doc += 1
+    return items
+
+
+def evaluate(data: Path, annotations: Path) -> int:
+    """Print the precision table for the annotated sample; returns an exit code."""
+    gold = json.loads(annotations.read_text(encoding="utf-8"))
+    wanted = {item["doc_id"] for item in gold["items"]}
+    texts = {doc_id: text for doc_id, text in read_documents(data) if doc_id in wanted}
+    rows: dict[str, list[int]] = {}
+    misses = []
+    causes: dict[str, int] = {}
+    for item in gold["items"]:
+        text = texts[item["doc_id"]]
+        answer = system_answer(text, item)
+        gold = item["gold"]  # None: the system's date was judged wrong, true date not stated
+        expected = (gold["date"], gold["precision"], gold.get("end")) if gold else None
+        row = rows.setdefault(item["kind"], [0, 0, 0])  # annotated, resolved, correct
+        row[0] += 1
+        if answer is not None:
+            row[1] += 1
+            row[2] += answer == expected
+            if answer != expected:
+                misses.append((item["doc_id"], item["expression"], answer, expected))
+                causes[item.get("cause", "rule")] = causes.get(item.get("cause", "rule"), 0) + 1
+    print("| expressions | annotated | resolved | correct | precision | coverage |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    totals = [0, 0, 0]
+    for kind in sorted(rows):
+        annotated, resolved, correct = rows[kind]
+        totals = [t + v for t, v in zip(totals, rows[kind], strict=True)]
+        print(
+            f"| {kind} | {annotated} | {resolved} | {correct} | "
+            f"{correct / max(resolved, 1):.3f} | {resolved / max(annotated, 1):.3f} |"
+        )
+    annotated, resolved, correct = totals
+    print(
+        f"| **all** | {annotated} | {resolved} | {correct} | "
+        f"{correct / max(resolved, 1):.3f} | {resolved / max(annotated, 1):.3f} |"
+    )
+    print(
+        f"\nmisses by cause (annotator's judgement): {causes.get('anchor', 0)} from the anchor "
+        f"not being the publication date, {causes.get('rule', 0)} from the resolution rules"
+    )
+    for doc_id, expression, answer, expected in misses:
+        print(f"miss: {doc_id} {expression!r}: system {answer}, gold {expected}")
+    print(
+        f"\ncommand: python benchmarks/timeline_eval.py --data {data} --annotations {annotations}"
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="Multi-News val clusters")
+    parser.add_argument("--annotations", type=Path, default=DEFAULT_ANNOTATIONS)
+    parser.add_argument(
+        "--propose", type=int, metavar="N", help="print N candidate annotations as JSON instead"
+    )
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--exclude",
+        type=Path,
+        action="append",
+        default=[],
+        help="with --propose: skip the clusters of this annotation file",
+    )
+    args = parser.parse_args(argv)
+    if not args.data.exists():
+        print(f"timeline_eval: {args.data}: no such file", file=sys.stderr)
+        return 2
+    if args.propose:
+        excluded = frozenset(
+            item["doc_id"].split("#")[0]
+            for path in args.exclude
+            for item in json.loads(path.read_text(encoding="utf-8"))["items"]
+        )
+        json.dump(propose(args.data, args.propose, args.seed, excluded), sys.stdout, indent=1)
+        return 0
+    return evaluate(args.data, args.annotations)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

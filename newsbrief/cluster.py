@@ -1,0 +1,876 @@
+"""Stories: grouping a mixed pile of articles, in one batch or as a stream.
+
+Representation. Each article becomes a TF-IDF vector with sublinear term
+frequency over hashed features (CRC-32 of each term, stable everywhere): words
+minus stop words, plus extra features for title words and for capitalised words
+in mid-sentence (names, places, organisations), which say more about *which*
+event an article reports than common words do. Hashing instead of a fitted
+vocabulary keeps the feature space fixed, so partitions of a large pile (or the
+arrivals of a stream) share it, and document frequencies from separate
+partitions simply add up (``document_frequencies``).
+
+Batch grouping (``group_stories``):
+
+1. candidates without all pairs: the sparse product of the vectors with the very
+   common features removed (too frequent to tell stories apart, and the only
+   thing that would make the product quadratic), in row blocks, keeping each
+   article's ``n_neighbors`` most similar articles;
+2. exact cosine similarity for those candidate pairs; pairs whose dates are both
+   known and further apart than ``max_days`` are dropped (time proximity);
+3. average-link agglomeration over that sparse graph (a missing pair counts as
+   similarity 0) until no two groups are on average at least ``threshold``
+   similar. Average link, not single link: a story absorbs an article only if the
+   article resembles the story as a whole, which stops one generic article
+   chaining unrelated stories together.
+
+Streaming grouping (``StoryStream``) assigns each arriving article to the active
+story whose members it resembles most on average (the same average-link
+criterion, against a running sum of member vectors), or opens a new story;
+stories not updated within the window (articles or days) are closed and
+forgotten, so memory stays bounded on an endless feed.
+
+Non-articles (``newsbrief.nonarticle``) are set aside before grouping: each
+becomes its own group flagged with the reason, never glue between stories.
+
+Scaling out. Every step works on parts of a pile and merges deterministically:
+``term_counts`` and ``vectors`` are per article; ``document_frequencies`` of
+partitions add up; ``neighbour_edges`` handles any block of rows against the
+broadcast ``candidate_vectors`` and gives the same pairs wherever it runs (ties
+broken by column); the union of all blocks' pairs goes to ``average_link``,
+which numbers articles by id, so the partition does not depend on how the pile
+was split or ordered.
+
+Only numpy and scipy are needed: no fitted vocabulary, no scikit-learn import
+(about a second of start-up that ``newsbrief brief`` should not pay).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import re
+import zlib
+from array import array
+from collections import OrderedDict, deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import ClassVar
+
+import numpy as np
+import scipy.sparse as sp
+
+from newsbrief.errors import NewsbriefError
+from newsbrief.model import Article, stable_id
+from newsbrief.nonarticle import DEFAULT_MIN_WORDS, check_text
+from newsbrief.text import STOP_WORDS
+
+#: Hashed feature space (2**20 columns: collisions are rare at news vocabulary sizes).
+N_FEATURES = 2**20
+# A capitalised word that does not start a sentence: a name, most of the time.
+# Stream: an article is scored against the open stories sharing most of its
+# CANDIDATE_FEATURES heaviest features, at most MAX_CANDIDATE_STORIES of them.
+CANDIDATE_FEATURES = 15
+MAX_CANDIDATE_STORIES = 30
+# Batch: pairs less similar than this share of the threshold are left out of the
+# agglomeration (treated as 0, like pairs the candidate search never found).
+WEAK_PAIR_SHARE = 0.25
+# Batch: at most about this many entries in one row block's candidate product
+# (about 60 MB of sparse matrix), whatever the size of the pile.
+_BLOCK_ENTRIES = 5_000_000
+_TOKEN = re.compile(r"[^\W_]+")
+_FIRST_SENTENCE = re.compile(r".+?(?:[.!?](?=\s|$)|$)", re.S)
+_CAPITALISED = re.compile(r"(?<![.!?\"“'‘(]\s)(?<!^)\b[A-Z][a-zA-Z'’-]{2,}")
+
+
+class MixedStoriesError(NewsbriefError):
+    """A pile meant to be one story holds several; the message says what to do."""
+
+    def __init__(self, stories: tuple[tuple[str, int], ...]) -> None:
+        listing = "; ".join(f"{label!r} ({size} articles)" for label, size in stories[:3])
+        more = f" and {len(stories) - 3} more" if len(stories) > 3 else ""
+        super().__init__(
+            f"the input holds {len(stories)} separate stories ({listing}{more}): run "
+            "'newsbrief stories' to brief each, or 'newsbrief brief --largest' to brief "
+            "the largest"
+        )
+        self.stories = stories
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoryGroup:
+    """One story found in a pile: its articles (ids, in input order) and a label.
+
+    ``non_article`` is set (to the reason) for a group holding one document that is
+    not an article; such groups are never merged with anything.
+    """
+
+    id: str
+    article_ids: tuple[str, ...]
+    label: str
+    non_article: str | None = None
+
+    @property
+    def size(self) -> int:
+        """Number of articles in the story."""
+        return len(self.article_ids)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Grouping:
+    """The result of grouping a pile: stories largest first, singletons and non-articles last."""
+
+    groups: tuple[StoryGroup, ...]
+    #: Notes for the user (duplicate ids, empty texts...), one line each.
+    notes: tuple[str, ...] = ()
+
+    def story_of(self) -> dict[str, str]:
+        """Article id -> story id."""
+        return {aid: g.id for g in self.groups for aid in g.article_ids}
+
+    @property
+    def stories(self) -> tuple[StoryGroup, ...]:
+        """Groups of real articles (non-article groups left out)."""
+        return tuple(g for g in self.groups if g.non_article is None)
+
+    @property
+    def non_articles(self) -> tuple[StoryGroup, ...]:
+        """One group per document found not to be an article."""
+        return tuple(g for g in self.groups if g.non_article is not None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoryGrouper:
+    """Settings of story grouping (see the module docstring for the method).
+
+    ``threshold`` is the least average cosine similarity at which two groups merge;
+    ``stream_threshold`` the least average similarity of an arriving article to a
+    story's members for the stream to add it there.
+    """
+
+    name: ClassVar[str] = "tfidf-avglink.v1"
+    threshold: float = 0.16
+    stream_threshold: float = 0.16
+    n_neighbors: int = 12
+    #: Articles dated further apart than this never share a story (None: ignore dates).
+    max_days: int | None = 7
+    #: Weight of a title word, relative to a body word.
+    title_weight: float = 2.0
+    #: Weight of a capitalised mid-sentence word (a likely name), on top of the word itself.
+    name_weight: float = 1.0
+    #: Features in more than this share of articles are left out of candidate search.
+    max_candidate_df: float = 0.02
+    #: ... and never features in more than this many articles (keeps the search linear).
+    max_candidate_count: int = 500
+    #: Only an article's this many heaviest features are used to find its candidates.
+    candidate_terms: int = 30
+    #: Remove non-articles before grouping (recommended: they glue stories together).
+    detect_non_articles: bool = True
+    min_article_words: int = DEFAULT_MIN_WORDS
+    #: Stream window: stories not updated within this many articles are closed.
+    window_articles: int = 5000
+    #: Stream window in days (used when articles are dated).
+    window_days: int = 7
+
+    def __post_init__(self) -> None:
+        for attribute in ("threshold", "stream_threshold"):
+            value = getattr(self, attribute)
+            if not 0.0 < value <= 1.0:
+                raise ValueError(f"{attribute} must be in (0, 1], got {value}")
+        if self.n_neighbors < 1:
+            raise ValueError("n_neighbors must be at least 1")
+        if self.window_articles < 1 or self.window_days < 1:
+            raise ValueError("stream windows must be at least 1")
+
+    # -- representation -------------------------------------------------
+
+    def features(self, text: str, title: str | None = None) -> dict[int, float]:
+        """Hashed, weighted term counts of one article (before sublinear scaling).
+
+        Words are lower-cased letter/digit runs minus stop words (numbers only from
+        three digits up: years, tolls, flight numbers); a capitalised mid-sentence
+        word also counts as a separate name feature; title words count
+        ``title_weight`` times.
+        """
+        counts: dict[int, float] = {}
+        for token in _TOKEN.findall(text.lower()):
+            if token in STOP_WORDS or len(token) < 2 or (token.isdigit() and len(token) < 3):
+                continue
+            key = _hash(token)
+            counts[key] = counts.get(key, 0.0) + 1.0
+        if self.name_weight > 0:
+            for name in _CAPITALISED.findall(text):
+                key = _hash("name:" + name.lower())
+                counts[key] = counts.get(key, 0.0) + self.name_weight
+        if title and self.title_weight > 0:
+            for token in _TOKEN.findall(title.lower()):
+                if token not in STOP_WORDS and len(token) > 1:
+                    key = _hash(token)
+                    counts[key] = counts.get(key, 0.0) + self.title_weight
+        return counts
+
+    def term_counts(self, texts: Sequence[str], titles: Sequence[str | None]) -> sp.csr_matrix:
+        """Rows of sublinear term counts (``1 + log tf``) over the hashed features."""
+        # Typed arrays, not lists: 150k articles make ~15M entries, which as Python
+        # int/float objects alone would take over half a gigabyte.
+        indptr = array("q", [0])
+        indices = array("i")
+        data = array("f")
+        for text, title in zip(texts, titles, strict=True):
+            counts = self.features(text, title)
+            indices.extend(counts)
+            data.extend(counts.values())
+            indptr.append(len(indices))
+        matrix = sp.csr_matrix(
+            (
+                np.frombuffer(data, dtype=np.float32).copy(),
+                np.frombuffer(indices, dtype=np.int32).copy(),
+                np.frombuffer(indptr, dtype=np.int64).copy(),
+            ),
+            shape=(len(texts), N_FEATURES),
+        )
+        matrix.sum_duplicates()
+        matrix.data = 1.0 + np.log(np.maximum(matrix.data, 1.0))
+        return matrix
+
+    def vectors(self, counts: sp.csr_matrix, df: np.ndarray, n_docs: int) -> sp.csr_matrix:
+        """L2-normalised TF-IDF rows from ``term_counts`` and document frequencies."""
+        idf = (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0).astype(np.float32)
+        matrix = sp.csr_matrix(counts, copy=True)
+        matrix.data *= idf[matrix.indices]
+        return _normalize_rows(matrix)
+
+    # -- batch ----------------------------------------------------------
+
+    def group(self, articles: Sequence[Article]) -> Grouping:
+        """Group ``articles`` into stories (see ``group_stories``)."""
+        notes: list[str] = []
+        articles = _unique_ids(articles, notes)
+        usable: list[Article] = []
+        texts: list[str] = []
+        groups: list[StoryGroup] = []
+        for article in articles:
+            if not article.text.strip():
+                notes.append(f"{article.source}: empty text, left out of stories")
+                groups.append(_non_article_group(article, "empty text"))
+                continue
+            text = article.text
+            if self.detect_non_articles:
+                check = check_text(text, min_words=self.min_article_words)
+                if not check.is_article:
+                    groups.append(_non_article_group(article, check.reason or "not an article"))
+                    continue
+                text = check.text
+            usable.append(article)
+            texts.append(text)
+        n_non = len(groups)
+        if n_non:
+            notes.append(f"{n_non} document(s) are not articles and were left out of stories")
+        labels = self.assign(usable, texts)
+        stories = _groups_from_labels(usable, texts, labels)
+        return Grouping(groups=_ordered(stories + groups), notes=tuple(notes))
+
+    def assign(self, articles: Sequence[Article], texts: Sequence[str] | None = None) -> np.ndarray:
+        """A story number for each article (no non-article detection; texts default to
+        the articles' texts). Numbers are canonical: the same set of articles gets the
+        same partition whatever order it comes in."""
+        n = len(articles)
+        if n == 0:
+            return np.zeros(0, dtype=np.int64)
+        texts = list(texts) if texts is not None else [a.text for a in articles]
+        # Work in id order throughout (neighbour ties, merge order), so the result
+        # does not depend on the order the articles came in.
+        order = sorted(range(n), key=lambda i: (articles[i].id, i))
+        ordered = [articles[i] for i in order]
+        counts = self.term_counts([texts[i] for i in order], [a.title for a in ordered])
+        df = document_frequencies(counts)
+        vectors = self.vectors(counts, df, n)
+        del counts  # peak memory: only one copy of the big matrix at a time
+        rows, cols, sims = self._neighbour_graph(vectors, df, n)
+        # Pairs far below the threshold barely move a group average but cost memory
+        # in the agglomeration; they count as 0 like the pairs never found.
+        strong = sims >= self.threshold * WEAK_PAIR_SHARE
+        rows, cols, sims = rows[strong], cols[strong], sims[strong]
+        rows, cols, sims = _drop_distant_pairs(rows, cols, sims, ordered, self.max_days)
+        merged = average_link(n, rows, cols, sims, self.threshold)
+        labels = np.empty(n, dtype=np.int64)
+        labels[order] = merged
+        return _canonical_labels(labels)
+
+    def candidate_vectors(self, vectors: sp.csr_matrix, df: np.ndarray) -> sp.csr_matrix:
+        """The vectors used to search candidates: common features out, top features only.
+
+        Features in more than ``max_candidate_df`` of the articles (and never more
+        than ``max_candidate_count`` articles) cannot single out a story and are
+        what would make the search quadratic; keeping each article's
+        ``candidate_terms`` heaviest features bounds the work per article, so the
+        search grows about linearly with the pile.
+        """
+        n = vectors.shape[0]
+        max_df = min(max(50, int(self.max_candidate_df * n)), self.max_candidate_count)
+        keep = (df <= max_df).astype(np.float32)
+        candidates = sp.csr_matrix(vectors.multiply(keep[np.newaxis, :]))
+        candidates.eliminate_zeros()
+        return _normalize_rows(_top_per_row(candidates, self.candidate_terms))
+
+    def neighbour_edges(
+        self, candidates: sp.csr_matrix, candidates_t: sp.csr_matrix, start: int, stop: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate pairs (row, neighbour) for rows ``start:stop``: each row's
+        ``n_neighbors`` best by candidate score. Rows are independent of one another,
+        so blocks can run anywhere (a Dask task per block) and give the same pairs."""
+        k = self.n_neighbors
+        product = (candidates[start:stop] @ candidates_t).tocsr()
+        _zero_self(product, start)
+        product.eliminate_zeros()
+        out_rows: list[np.ndarray] = []
+        out_cols: list[np.ndarray] = []
+        for local in range(stop - start):
+            lo, hi = product.indptr[local], product.indptr[local + 1]
+            if lo == hi:
+                continue
+            data = product.data[lo:hi]
+            idx = product.indices[lo:hi]
+            if hi - lo > k:
+                # Stable tie-break: sort by (-score, column) so ties never depend on layout.
+                top = np.lexsort((idx, -data))[:k]
+                idx = idx[top]
+            out_rows.append(np.full(len(idx), start + local, dtype=np.int64))
+            out_cols.append(idx.astype(np.int64))
+        if not out_rows:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        return np.concatenate(out_rows), np.concatenate(out_cols)
+
+    def _neighbour_graph(
+        self, vectors: sp.csr_matrix, df: np.ndarray, n: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each article's ``n_neighbors`` most similar others, with exact cosine similarity."""
+        candidates = self.candidate_vectors(vectors, df)
+        candidates_t = candidates.T.tocsr()
+        # Row blocks sized so that one block's product holds at most about
+        # _BLOCK_ENTRIES entries (an upper bound from the features' frequencies).
+        column_df = np.diff(candidates_t.indptr)
+        row_cost = np.asarray(
+            sp.csr_matrix(
+                (np.ones(candidates.nnz), candidates.indices, candidates.indptr),
+                shape=candidates.shape,
+            )
+            @ column_df
+        ).ravel()
+        edges_rows: list[np.ndarray] = []
+        edges_cols: list[np.ndarray] = []
+        start = 0
+        cumulative = np.cumsum(row_cost)
+        while start < n:
+            base = cumulative[start - 1] if start else 0
+            stop = int(np.searchsorted(cumulative, base + _BLOCK_ENTRIES, side="right"))
+            stop = min(n, max(stop, start + 1))
+            rows, cols = self.neighbour_edges(candidates, candidates_t, start, stop)
+            edges_rows.append(rows)
+            edges_cols.append(cols)
+            start = stop
+        rows = np.concatenate(edges_rows) if edges_rows else np.zeros(0, dtype=np.int64)
+        cols = np.concatenate(edges_cols) if edges_cols else np.zeros(0, dtype=np.int64)
+        # Symmetric and unique: keep each unordered pair once.
+        low, high = np.minimum(rows, cols), np.maximum(rows, cols)
+        pairs = np.unique(low * n + high)
+        rows, cols = pairs // n, pairs % n
+        return rows, cols, _pair_cosines(vectors, rows, cols)
+
+    # -- stream ---------------------------------------------------------
+
+    def stream(self) -> StoryStream:
+        """A fresh incremental grouper with these settings."""
+        return StoryStream(self)
+
+
+def group_stories(articles: Iterable[Article], grouper: StoryGrouper | None = None) -> Grouping:
+    """Group a mixed pile of articles into stories, largest first.
+
+    Non-articles (failed downloads, notices) and empty texts are set aside as
+    flagged one-document groups; duplicate ids are kept once, with a note.
+
+    >>> from newsbrief.cluster import group_stories          # doctest: +SKIP
+    >>> for story in group_stories(articles).stories:         # doctest: +SKIP
+    ...     print(story.size, story.label)
+    """
+    return (grouper or StoryGrouper()).group(list(articles))
+
+
+def document_frequencies(counts: sp.csr_matrix) -> np.ndarray:
+    """How many rows of ``counts`` have each feature (partition results add up)."""
+    return np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.int64)
+
+
+def average_link(
+    n: int, rows: np.ndarray, cols: np.ndarray, sims: np.ndarray, threshold: float
+) -> np.ndarray:
+    """Average-link agglomeration over a sparse similarity graph.
+
+    Pairs absent from the graph count as similarity 0. Repeatedly merges the two
+    groups with the highest mean pairwise similarity while it is at least
+    ``threshold``; ties go to the lowest node numbers, so the result is
+    deterministic. Returns a group number (a member's node number) for each node.
+    """
+    neighbours: list[dict[int, float]] = [{} for _ in range(n)]
+    for i, j, s in zip(rows.tolist(), cols.tolist(), sims.tolist(), strict=True):
+        if i == j or s <= 0:
+            continue
+        neighbours[i][j] = s
+        neighbours[j][i] = s
+    size = [1] * n
+    parent = list(range(n))
+    heap = [(-s, min(i, j), max(i, j)) for i, nb in enumerate(neighbours) for j, s in nb.items()]
+    heap = [entry for entry in heap if entry[1] != entry[2] and -entry[0] >= threshold]
+    heapq.heapify(heap)
+    alive = [True] * n
+    while heap:
+        negative, i, j = heapq.heappop(heap)
+        if not (alive[i] and alive[j]):
+            continue
+        total = neighbours[i].get(j)
+        if total is None or total / (size[i] * size[j]) != -negative:
+            continue  # stale entry: a later merge changed this pair
+        # Merge the group with fewer neighbours into the other (cheaper dict updates).
+        keep, gone = (i, j) if len(neighbours[i]) >= len(neighbours[j]) else (j, i)
+        alive[gone] = False
+        parent[gone] = keep
+        kept = neighbours[keep]
+        del kept[gone]
+        for other, s in neighbours[gone].items():
+            if other == keep:
+                continue
+            other_nb = neighbours[other]
+            del other_nb[gone]
+            combined = kept.get(other, 0.0) + s
+            kept[other] = combined
+            other_nb[keep] = combined
+        neighbours[gone] = {}
+        size[keep] += size[gone]
+        for other, total in kept.items():
+            mean = total / (size[keep] * size[other])
+            if mean >= threshold:
+                heapq.heappush(heap, (-mean, min(keep, other), max(keep, other)))
+    # Resolve each node to its surviving group.
+    labels = np.arange(n, dtype=np.int64)
+    for node in range(n):
+        root = node
+        while parent[root] != root:
+            root = parent[root]
+        labels[node] = root
+    return labels
+
+
+# -- streaming -------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _OpenStory:
+    id: str
+    number: int
+    total: dict[int, float]  # sum of member vectors (feature -> weight)
+    size: int
+    last_seen: int  # arrival number of the latest member
+    last_date: date | None
+    label: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Assignment:
+    """The stream's decision for one article."""
+
+    article_id: str
+    story_id: str
+    story_size: int  # size of the story after adding this article (0 for a duplicate)
+    new_story: bool
+    similarity: float  # mean similarity to the story's earlier members (0 for a new story)
+    non_article: str | None = None
+    #: True when this id was already assigned (the earlier story id is repeated).
+    duplicate: bool = False
+
+
+@dataclass(slots=True)
+class StoryStream:
+    """Incremental story grouping with bounded memory (see the module docstring).
+
+    ``add(article)`` returns the ``Assignment`` at once. Document frequencies are
+    counted over everything seen (a fixed-size array of hashed features, so also
+    bounded); open stories and their index are limited to the window.
+    """
+
+    grouper: StoryGrouper
+    _df: np.ndarray = field(init=False)
+    _n_docs: int = field(init=False, default=0)
+    _n_seen: int = field(init=False, default=0)
+    _stories: dict[int, _OpenStory] = field(init=False, default_factory=dict)
+    _postings: dict[int, set[int]] = field(init=False, default_factory=dict)
+    _recent: deque[tuple[int, int]] = field(init=False, default_factory=deque)
+    _next_number: int = field(init=False, default=0)
+    # Recent article id -> story id, to recognise re-sent articles (bounded like the window).
+    _assigned: OrderedDict[str, str] = field(init=False, default_factory=OrderedDict)
+    _latest_date: date | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self._df = np.zeros(N_FEATURES, dtype=np.int32)
+
+    @property
+    def n_open(self) -> int:
+        """Stories currently open (inside the window)."""
+        return len(self._stories)
+
+    def add(self, article: Article) -> Assignment:
+        """Assign one arriving article to an open story or a new one."""
+        assignment = self._assign(article)
+        if not assignment.duplicate:
+            self._assigned[article.id] = assignment.story_id
+            while len(self._assigned) > 2 * self.grouper.window_articles:
+                self._assigned.popitem(last=False)
+        return assignment
+
+    def _assign(self, article: Article) -> Assignment:
+        g = self.grouper
+        self._n_seen += 1
+        earlier = self._assigned.get(article.id)
+        if earlier is not None:
+            # The same article again (a feed re-sends items): same story, no double count.
+            return Assignment(
+                article_id=article.id,
+                story_id=earlier,
+                story_size=0,
+                new_story=False,
+                similarity=1.0,
+                duplicate=True,
+            )
+        text = article.text
+        reason = None if text.strip() else "empty text"
+        if reason is None and g.detect_non_articles:
+            check = check_text(text, min_words=g.min_article_words)
+            reason, text = check.reason, check.text
+        if reason is not None:
+            return Assignment(
+                article_id=article.id,
+                story_id=f"x-{stable_id(article.id)}",
+                story_size=1,
+                new_story=True,
+                similarity=0.0,
+                non_article=reason,
+            )
+        when = _parse_date(article.date)
+        if when is not None and (self._latest_date is None or when > self._latest_date):
+            self._latest_date = when
+        self._expire()
+        counts = g.features(text, article.title)
+        features = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+        self._df[features] += 1
+        self._n_docs += 1
+        idf = np.log((1.0 + self._n_docs) / (1.0 + self._df[features])) + 1.0
+        weights = tf * idf
+        norm = float(np.sqrt(np.dot(weights, weights))) or 1.0
+        weights /= norm
+        keys = features.tolist()
+        vector = dict(zip(keys, weights.tolist(), strict=True))
+        zeros = itertools.repeat(0.0)  # endless: map stops at the end of keys
+        best, best_score = None, 0.0
+        for number in self._candidates(features, weights):
+            story = self._stories[number]
+            if (
+                when is not None
+                and story.last_date is not None
+                and g.max_days is not None
+                and abs((when - story.last_date).days) > g.max_days
+            ):
+                continue
+            # dict.get mapped in C, then one dot product: the hot loop of the stream.
+            shared = np.fromiter(map(story.total.get, keys, zeros), np.float64, len(keys))
+            score = float(shared @ weights) / story.size
+            if score > best_score or (score == best_score and best is not None and number < best):
+                best, best_score = number, score
+        if best is not None and best_score >= g.stream_threshold:
+            story = self._stories[best]
+            for f, w in vector.items():
+                if f not in story.total:
+                    self._postings.setdefault(f, set()).add(best)
+                story.total[f] = story.total.get(f, 0.0) + w
+            story.size += 1
+            story.last_seen = self._n_seen
+            if when is not None and (story.last_date is None or when > story.last_date):
+                story.last_date = when
+            self._recent.append((self._n_seen, best))
+            return Assignment(
+                article_id=article.id,
+                story_id=story.id,
+                story_size=story.size,
+                new_story=False,
+                similarity=best_score,
+            )
+        number = self._next_number
+        self._next_number += 1
+        story = _OpenStory(
+            id=f"s-{stable_id(article.id)}",
+            number=number,
+            total=dict(vector),
+            size=1,
+            last_seen=self._n_seen,
+            last_date=when,
+            label=headline([text], [article.title]),
+        )
+        self._stories[number] = story
+        for f in vector:
+            self._postings.setdefault(f, set()).add(number)
+        self._recent.append((self._n_seen, number))
+        return Assignment(
+            article_id=article.id,
+            story_id=story.id,
+            story_size=1,
+            new_story=True,
+            similarity=0.0,
+        )
+
+    def add_many(self, articles: Iterable[Article]) -> Iterator[Assignment]:
+        """``add`` each article in arrival order, yielding assignments as they are made."""
+        for article in articles:
+            yield self.add(article)
+
+    def _candidates(self, features: np.ndarray, weights: np.ndarray) -> list[int]:
+        """Open stories most worth scoring: those sharing most of the article's heaviest
+        features. Common features would list every open story; the heaviest ones
+        (frequent in the article, rare in the feed) single out its story."""
+        top = np.argsort(-weights, kind="stable")[:CANDIDATE_FEATURES]
+        hits: dict[int, int] = {}
+        for feature in features[top].tolist():
+            for number in self._postings.get(feature, ()):
+                hits[number] = hits.get(number, 0) + 1
+        if len(hits) <= MAX_CANDIDATE_STORIES:
+            return sorted(hits)
+        ranked = sorted(hits, key=lambda number: (-hits[number], number))
+        return sorted(ranked[:MAX_CANDIDATE_STORIES])
+
+    def _expire(self) -> None:
+        """Close stories not updated within the window (articles, or days when dated)."""
+        g = self.grouper
+        oldest = self._n_seen - g.window_articles
+        while self._recent and self._recent[0][0] <= oldest:
+            seen, number = self._recent.popleft()
+            story = self._stories.get(number)
+            if story is not None and story.last_seen == seen:
+                self._close(number)
+        if self._latest_date is not None:
+            stale = [
+                number
+                for number, story in self._stories.items()
+                if story.last_date is not None
+                and (self._latest_date - story.last_date).days > g.window_days
+            ]
+            for number in stale:
+                self._close(number)
+
+    def _close(self, number: int) -> None:
+        story = self._stories.pop(number)
+        for f in story.total:
+            posting = self._postings.get(f)
+            if posting is not None:
+                posting.discard(number)
+                if not posting:
+                    del self._postings[f]
+
+
+# -- labels, helpers -----------------------------------------------------------
+
+
+def headline(
+    texts: Sequence[str], titles: Sequence[str | None] = (), *, max_words: int = 14
+) -> str:
+    """A short label for a story: its most central title, else its most central opening
+    sentence, shortened to ``max_words`` words."""
+    candidates = [t.strip() for t in titles if t and t.strip()]
+    if not candidates:
+        for text in texts[:20]:
+            # The first sentence, found cheaply: a full sentence splitter costs more
+            # than the grouping itself on a large pile.
+            first = _FIRST_SENTENCE.match(text.strip()[:600])
+            if first and first.group(0).strip():
+                candidates.append(first.group(0).strip())
+    if not candidates:
+        return "(untitled)"
+    if len(candidates) > 1:
+        # The candidate sharing most words with the others speaks for the group.
+        bags = [set(re.findall(r"\w+", c.lower())) - STOP_WORDS for c in candidates]
+        scores = [
+            sum(len(bag & other) for k, other in enumerate(bags) if k != i)
+            for i, bag in enumerate(bags)
+        ]
+        best = candidates[max(range(len(candidates)), key=lambda i: (scores[i], -i))]
+    else:
+        best = candidates[0]
+    words = best.split()
+    return " ".join(words[:max_words]) + (" …" if len(words) > max_words else "")
+
+
+def _hash(term: str) -> int:
+    """Feature column of a term: CRC-32, the same in every process (unlike ``hash``)."""
+    return zlib.crc32(term.encode("utf-8")) & (N_FEATURES - 1)
+
+
+def _normalize_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """Rows scaled to unit length (float32), computed on the data array without
+    building temporary matrices (this runs on the whole pile)."""
+    result = sp.csr_matrix(matrix, dtype=np.float32, copy=True)
+    lengths = np.diff(result.indptr)
+    norms = np.ones(result.shape[0], dtype=np.float32)
+    filled = lengths > 0
+    if result.nnz:
+        squares = np.add.reduceat(
+            np.square(result.data, dtype=np.float64), result.indptr[:-1][filled]
+        )
+        norms[filled] = np.sqrt(squares).astype(np.float32)
+    norms[norms == 0] = 1.0
+    for start in range(0, result.shape[0], 10_000):
+        # Row blocks, so the per-entry divisor never exists for the whole matrix.
+        stop = min(result.shape[0], start + 10_000)
+        lo, hi = result.indptr[start], result.indptr[stop]
+        result.data[lo:hi] /= np.repeat(norms[start:stop], lengths[start:stop])
+    return result
+
+
+def _top_per_row(matrix: sp.csr_matrix, m: int) -> sp.csr_matrix:
+    """Keep the ``m`` largest entries of each row (bounds the work per candidate row)."""
+    lengths = np.diff(matrix.indptr)
+    if lengths.size == 0 or lengths.max() <= m:
+        return matrix
+    keep = np.ones(matrix.nnz, dtype=bool)
+    for row in np.nonzero(lengths > m)[0].tolist():
+        lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+        drop = np.argpartition(matrix.data[lo:hi], hi - lo - m)[: hi - lo - m]
+        keep[lo + drop] = False
+    rows = np.repeat(np.arange(matrix.shape[0]), lengths)[keep]
+    return sp.csr_matrix(
+        (matrix.data[keep], (rows, matrix.indices[keep])), shape=matrix.shape, dtype=np.float32
+    )
+
+
+def _zero_self(product: sp.csr_matrix, start: int) -> None:
+    """Set the self-similarity entries of a row block (rows start.. of the full matrix) to 0."""
+    row_of_entry = np.repeat(np.arange(product.shape[0]), np.diff(product.indptr))
+    product.data[product.indices == start + row_of_entry] = 0.0
+
+
+def _pair_cosines(vectors: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Cosine similarity of each (rows[i], cols[i]) pair, in blocks to bound memory."""
+    out = np.empty(len(rows), dtype=np.float64)
+    step = 50_000
+    for start in range(0, len(rows), step):
+        left = vectors[rows[start : start + step]]
+        right = vectors[cols[start : start + step]]
+        out[start : start + step] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+    return out
+
+
+def _parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _drop_distant_pairs(
+    rows: np.ndarray,
+    cols: np.ndarray,
+    sims: np.ndarray,
+    articles: Sequence[Article],
+    max_days: int | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Drop pairs dated more than ``max_days`` apart; undated articles keep every pair."""
+    if max_days is None or len(rows) == 0:
+        return rows, cols, sims
+    ordinals = np.array(
+        [d.toordinal() if (d := _parse_date(a.date)) else -1 for a in articles], dtype=np.int64
+    )
+    if (ordinals < 0).all():
+        return rows, cols, sims
+    a, b = ordinals[rows], ordinals[cols]
+    keep = (a < 0) | (b < 0) | (np.abs(a - b) <= max_days)
+    return rows[keep], cols[keep], sims[keep]
+
+
+def _canonical_labels(labels: np.ndarray) -> np.ndarray:
+    """Renumber groups 0, 1, ... in order of first appearance."""
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    order = np.argsort(np.argsort(first))
+    return order[inverse].astype(np.int64)
+
+
+def _unique_ids(articles: Sequence[Article], notes: list[str]) -> list[Article]:
+    seen: set[str] = set()
+    unique: list[Article] = []
+    duplicates = 0
+    for article in articles:
+        if article.id in seen:
+            duplicates += 1
+            continue
+        seen.add(article.id)
+        unique.append(article)
+    if duplicates:
+        notes.append(f"{duplicates} article(s) repeat an id already seen and were counted once")
+    return unique
+
+
+def _non_article_group(article: Article, reason: str) -> StoryGroup:
+    return StoryGroup(
+        id=f"x-{stable_id(article.id)}",
+        article_ids=(article.id,),
+        label=reason,
+        non_article=reason,
+    )
+
+
+def _groups_from_labels(
+    articles: Sequence[Article], texts: Sequence[str], labels: np.ndarray
+) -> list[StoryGroup]:
+    members: dict[int, list[int]] = {}
+    for index, label in enumerate(labels.tolist()):
+        members.setdefault(label, []).append(index)
+    groups = []
+    for indices in members.values():
+        ids = tuple(articles[i].id for i in indices)
+        groups.append(
+            StoryGroup(
+                id=f"s-{stable_id(*sorted(ids))}",
+                article_ids=ids,
+                label=headline([texts[i] for i in indices], [articles[i].title for i in indices]),
+            )
+        )
+    return groups
+
+
+def _ordered(groups: list[StoryGroup]) -> tuple[StoryGroup, ...]:
+    """Largest stories first, then singletons, then non-articles; ties by id."""
+    return tuple(sorted(groups, key=lambda g: (g.non_article is not None, -g.size, g.id)))
+
+
+def bcubed(gold: Sequence[object], predicted: Sequence[object]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 of a predicted grouping against gold labels.
+
+    For each item: precision is the share of its predicted group that shares its
+    gold label, recall the share of its gold group that is in its predicted group;
+    both are averaged over items (Bagga and Baldwin, 1998).
+    """
+    if len(gold) != len(predicted):
+        raise ValueError("gold and predicted must label the same items")
+    n = len(gold)
+    if n == 0:
+        return 0.0, 0.0, 0.0
+    pairs: dict[tuple[object, object], int] = {}
+    gold_size: dict[object, int] = {}
+    pred_size: dict[object, int] = {}
+    for g, p in zip(gold, predicted, strict=True):
+        pairs[g, p] = pairs.get((g, p), 0) + 1
+        gold_size[g] = gold_size.get(g, 0) + 1
+        pred_size[p] = pred_size.get(p, 0) + 1
+    precision = sum(c * c / pred_size[p] for (_, p), c in pairs.items()) / n
+    recall = sum(c * c / gold_size[g] for (g, _), c in pairs.items()) / n
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1

@@ -1,0 +1,957 @@
+"""The entities stage: who and where the story is about, variants merged, mentions counted.
+
+The default recogniser is rule-based and offline (no model to download):
+capitalised spans, titles ("President", "Secretary of State", "Foreign
+Minister") that mark people and give their role, organisation words and
+acronyms, and a gazetteer of countries from ``pycountry`` plus a small
+hand-written table of aliases, demonyms and cities. Mentions are then merged
+into entities: aliases ("U.S."/"US"/"United States", "Russian Federation"/
+"Russia"), surnames into full names ("Putin" -> "Vladimir Putin"), and
+transliteration variants by normalised edit distance ("Lavrentiev" /
+"Lavrentyev", "Sergei"/"Sergey").
+
+If spaCy and an English pipeline (``en_core_web_sm`` ...) are installed — the
+optional ``nlp`` extra — its named-entity spans replace the capitalised-span
+finder; merging, roles and counting stay the same. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar
+
+from newsbrief.model import Brief, Entity, Story
+from newsbrief.text import STOP_WORDS
+
+
+def _wordset(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text`` (keeps long word lists compact)."""
+    return frozenset(text.split())
+
+
+# ----------------------------------------------------------------------- word lists
+
+#: Alternative names, lower-cased, to the canonical name (countries come from pycountry).
+ALIASES: dict[str, str] = {
+    "u.s.": "United States",
+    "u.s": "United States",
+    "us": "United States",
+    "usa": "United States",
+    "u.s.a.": "United States",
+    "america": "United States",
+    "united states of america": "United States",
+    "russian federation": "Russia",
+    "uk": "United Kingdom",
+    "u.k.": "United Kingdom",
+    "britain": "United Kingdom",
+    "great britain": "United Kingdom",
+    "un": "United Nations",
+    "u.n.": "United Nations",
+    "isis": "Islamic State",
+    "isil": "Islamic State",
+    "daesh": "Islamic State",
+    "eu": "European Union",
+    "syrian arab republic": "Syria",
+    "islamic republic of iran": "Iran",
+    "iran, islamic republic of": "Iran",
+    "south korea": "South Korea",
+    "north korea": "North Korea",
+    "the netherlands": "Netherlands",
+    "uae": "United Arab Emirates",
+    "nato": "NATO",
+    "turkey": "Turkey",
+    "islamic state": "Islamic State",
+    "turkiye": "Turkey",
+}
+#: Countries whose pycountry names are not what news writes.
+_COMMON_COUNTRY_NAMES = {
+    "Korea, Republic of": "South Korea",
+    "Russian Federation": "Russia",
+    "Türkiye": "Turkey",
+}
+
+#: Adjectives of nationality; they qualify a role ("Russian President") but are not entities.
+DEMONYMS = _wordset(
+    "american russian syrian turkish iranian israeli british french german chinese japanese "
+    "ukrainian iraqi saudi egyptian jordanian lebanese kurdish kazakh afghan pakistani indian "
+    "european african arab western eastern korean italian spanish canadian mexican brazilian "
+    "australian qatari emirati yemeni libyan palestinian sunni shiite shia muslim christian "
+    "jewish arabic english polish dutch swedish norwegian greek"
+)
+
+#: Cities and regions news mentions most, beyond pycountry's countries and subdivisions.
+PLACES = frozenset(
+    [
+        "Washington",
+        "Moscow",
+        "London",
+        "Paris",
+        "Berlin",
+        "Beijing",
+        "Tokyo",
+        "Damascus",
+        "Aleppo",
+        "Raqqa",
+        "Homs",
+        "Idlib",
+        "Daraa",
+        "Quneitra",
+        "Qunaitra",
+        "Sweida",
+        "Ghouta",
+        "Palmyra",
+        "Deir",
+        "Astana",
+        "Ankara",
+        "Istanbul",
+        "Tehran",
+        "Baghdad",
+        "Mosul",
+        "Kabul",
+        "Jerusalem",
+        "Beirut",
+        "Amman",
+        "Cairo",
+        "Riyadh",
+        "Doha",
+        "Geneva",
+        "Vienna",
+        "Brussels",
+        "Rome",
+        "Madrid",
+        "Kiev",
+        "Kyiv",
+        "Hamburg",
+        "Munich",
+        "Sochi",
+        "Crimea",
+        "Donbas",
+        "Gaza",
+        "Hong Kong",
+        "New York",
+        "Los Angeles",
+        "Chicago",
+        "Texas",
+        "California",
+        "Florida",
+        "Europe",
+        "Asia",
+        "Africa",
+        "Middle East",
+        "Golan Heights",
+        "Kremlin",
+    ]
+)
+_MULTIWORD_PLACES = ("Middle East", "Golan Heights", "Hong Kong", "New York", "Los Angeles")
+
+#: Titles before a name (matched on lower-cased words; longest first).
+TITLES = tuple(
+    sorted(
+        (
+            "president",
+            "vice president",
+            "prime minister",
+            "foreign minister",
+            "defense minister",
+            "defence minister",
+            "minister",
+            "secretary of state",
+            "secretary-general",
+            "secretary",
+            "defense secretary",
+            "chancellor",
+            "king",
+            "queen",
+            "prince",
+            "senator",
+            "sen.",
+            "rep.",
+            "gov.",
+            "governor",
+            "mayor",
+            "general",
+            "gen.",
+            "colonel",
+            "col.",
+            "lt.",
+            "admiral",
+            "ambassador",
+            "envoy",
+            "special envoy",
+            "spokesman",
+            "spokeswoman",
+            "spokesperson",
+            "chief",
+            "fire chief",
+            "police chief",
+            "judge",
+            "justice",
+            "dr.",
+            "pope",
+            "sheikh",
+            "ayatollah",
+            "leader",
+            "commander",
+            "director",
+            "chairman",
+            "chairwoman",
+            "ceo",
+            "councillor",
+            "councilwoman",
+            "councilman",
+            "inspector",
+            "detective",
+            "sergeant",
+            "officer",
+            "professor",
+            "investigator",
+            "mr.",
+            "mrs.",
+            "ms.",
+        ),
+        key=lambda t: -len(t.split()),
+    )
+)
+_HONORIFICS = {"mr.", "mrs.", "ms.", "dr."}
+#: Lower-case words that, right before a name, say what the person is.
+_ROLE_WORDS = _wordset(
+    "spokesman spokeswoman spokesperson president minister secretary envoy ambassador chief "
+    "leader commander director chairman chairwoman counterpart delegation official head mayor "
+    "general governor senator adviser advisor aide foreign prime deputy vice former opposition "
+    "defense defence interior finance"
+)
+
+#: Words that make a capitalised span an organisation.
+ORG_WORDS = _wordset(
+    "council department ministry party army forces agency organization organisation union "
+    "nations group committee commission court bank university hospital news times post press "
+    "kremlin pentagon congress senate parliament government coalition herald radio xinhua "
+    "reuters associated office police service services corporation corp inc ltd company "
+    "institute foundation association federation league alliance brigade brigades front guard "
+    "guards militia board authority bureau network tv channel daily journal gazette state rail "
+    "railway railways airline airlines airways school college academy church mosque cathedral "
+    "trust fund club holdings terminals partners systems technologies industries motors "
+    "pharmaceuticals ventures labs media entertainment foods energy logistics shipping steel "
+    "mining petroleum telecom communications insurance securities chamber commerce exchange"
+)
+_ORG_NAMES = frozenset(
+    {"Xinhua", "Reuters", "Haaretz", "Kremlin", "Pentagon", "Hamas", "Hezbollah"}
+)
+
+# Capitalised words that are never names on their own.
+_NOT_NAMES = _wordset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december mr mrs ms dr i read more "
+    "advertisements video photo caption source editor select page share comment subscribe "
+    "meanwhile however earlier later also still but according during after although despite "
+    "while citing breaking update updated live latest the a an it this that these those he she "
+    "they we you his her their its our there here what when where why how yes no ok"
+)
+# Words that start names ("New York", "Lower Marrow") but are none on their own.
+_NOT_SINGLE_NAMES = _wordset(
+    "central north south east west northern southern eastern western new old upper lower"
+)
+# Lower-case joining words allowed inside a name ("Secretary of State", "Bashar al-Assad").
+_CONNECTORS = frozenset(
+    {"of", "de", "des", "del", "della", "di", "da", "al", "bin", "van", "von", "der", "la", "du"}
+    | {"for", "el"}
+)
+
+#: Words after a possessive that keep the name going ("St. Brigid's Hospital").
+_OWNED_NAME_WORDS = frozenset(
+    {"hospital", "school", "college", "church", "cathedral", "university", "square", "park"}
+)
+_POSSESSIVE = re.compile(r"['’]s?$")
+_PARTICLE_NAME = re.compile(r"^(?:al|el|ad|as|bin|ibn)-[A-Z]")
+_TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\u00C0-\u024F.-]*|\d[\w-]*|[^\w\s]")
+
+
+def _fold(text: str) -> str:
+    """Lower-case ASCII form for comparing names ("Erdoğan" -> "erdogan")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def _gazetteer() -> dict[str, str]:
+    """Folded place name -> canonical name: pycountry countries, aliases, cities."""
+    import pycountry
+
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        canonical = getattr(country, "common_name", None) or country.name
+        canonical = _COMMON_COUNTRY_NAMES.get(country.name, canonical)
+        for attribute in ("name", "common_name", "official_name"):
+            value = getattr(country, attribute, None)
+            if value and "," not in value:
+                names[_fold(value)] = canonical
+        names[_fold(canonical)] = canonical
+    for place in PLACES:
+        names.setdefault(_fold(place), place)
+    for place in _MULTIWORD_PLACES:
+        names[_fold(place)] = place
+    for alias, canonical in ALIASES.items():
+        names[alias] = canonical
+    return names
+
+
+# ---------------------------------------------------------------------------- spans
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Mention:
+    """A name found in a sentence, before merging."""
+
+    text: str  # surface form, title and possessive removed ("Vladimir Putin")
+    source: int  # Source.number of the article
+    kind_hint: str | None = None  # "person" when a title precedes; a spaCy label when used
+    role: str | None = None
+    after_preposition: bool = False  # "in Astana", "to Egypt": a place when unknown
+    not_person: bool = False  # "Harborton, which ...": whatever it is, not a person
+
+
+def _is_cap(token: str) -> bool:
+    return token[:1].isupper()
+
+
+def _looks_like_headline(tokens: list[str]) -> bool:
+    words = [t for t in tokens if t[:1].isalpha()]
+    if len(words) < 4:
+        return False
+    caps = sum(1 for w in words if _is_cap(w) and w.lower() not in _CONNECTORS)
+    # Title Case without a full stop is a headline or a menu; prose full of names
+    # ("Russian President Vladimir Putin met ...") still ends like a sentence.
+    ends_like_prose = tokens[-1][-1:] in {".", "!", "?", '"', "”", "'", ")"}
+    return caps / len(words) > (0.9 if ends_like_prose else 0.6)
+
+
+def _clean_surface(text: str) -> str:
+    text = re.sub(r"['’]s?$", "", text.strip())
+    return text.strip(" .,-") if not re.search(r"\b[A-Z]\.[A-Z]\.$", text) else text
+
+
+def _split_title(words: list[str]) -> tuple[str | None, list[str]]:
+    """Strip a leading title phrase ("Russian President", "US Secretary of State")."""
+    lowered = [w.lower() for w in words]
+    for start in range(min(3, len(words))):
+        for title in TITLES:
+            parts = title.split()
+            end = start + len(parts)
+            if lowered[start:end] == parts:
+                if end == len(words):
+                    # A bare title ("the US Secretary of State") names nobody.
+                    return " ".join(words), []
+                qualifier = words[:start]
+                # A nationality or country before the title belongs to the role,
+                # not to the name ("Russian President", "US Secretary of State").
+                role_words = [*qualifier, *words[start:end]]
+                role = " ".join(role_words)
+                if title in _HONORIFICS:
+                    role = None
+                return role, words[end:]
+    return None, words
+
+
+def find_mentions(
+    sentence: str, source: int, *, mid_sentence_caps: frozenset[str] | None = None
+) -> list[Mention]:
+    """Rule-based name mentions of one sentence.
+
+    ``mid_sentence_caps`` are words the story writes capitalised away from a
+    sentence start (or inside a run of capitalised words); a sentence's first
+    word counts as a name only if it is one of them, so "Meanwhile" or
+    "Delegations" are not taken for names. None: no story to ask, keep it.
+    """
+    tokens = _TOKEN.findall(sentence)
+    if _looks_like_headline(tokens):
+        return []
+    mentions: list[Mention] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if not (_is_cap(token) and token[:1].isalpha()):
+            i += 1
+            continue
+        start = i
+        words = [token]
+        i += 1
+        # A possessive ends a name: "Vidal's Valdoran counterpart" is two things.
+        while i < len(tokens) and not (
+            _POSSESSIVE.search(words[-1]) and tokens[i].lower() not in _OWNED_NAME_WORDS
+        ):
+            nxt = tokens[i]
+            if (_is_cap(nxt) and nxt[:1].isalpha()) or _PARTICLE_NAME.match(nxt):
+                words.append(nxt)
+                i += 1
+            elif (
+                nxt.lower() in _CONNECTORS
+                or (nxt.lower() in {"al-", "el-", "the"} and words[-1].lower() in {"of", "for"})
+            ) and i + 1 < len(tokens):
+                # "Secretary of State", "Ministry of Foreign Affairs", "Group of Seven"
+                follow = tokens[i + 1]
+                if _is_cap(follow) or follow.lower() == "the":
+                    words.append(nxt)
+                    i += 1
+                    continue
+                break
+            else:
+                break
+        while words and words[-1].lower() in _CONNECTORS | {"the"}:
+            words.pop()
+        if start == 0 and words:
+            first = words[0]
+            if first.lower() in STOP_WORDS or (
+                mid_sentence_caps is not None
+                and first not in mid_sentence_caps
+                and first.lower() not in DEMONYMS
+            ):
+                words = words[1:]
+                start += 1
+        following = tokens[i].lower() if i < len(tokens) else ""
+        relative = tokens[i + 1].lower() if following == "," and i + 1 < len(tokens) else ""
+        for mention in _mentions_of_span(words, tokens, start, source, following):
+            # ", who ..." follows a person; ", which ..." anything but one.
+            # (Not after a preposition: in "exporters in the Verde Valley, who ship",
+            # "who" is the exporters.)
+            before = tokens[start - 1].lower() if start > 0 else ""
+            if relative == "who" and mention.kind_hint is None and before not in _PREPOSITIONS:
+                mention = replace(mention, kind_hint="person")
+            elif relative == "which":
+                mention = replace(mention, not_person=True)
+            mentions.append(mention)
+    return mentions
+
+
+def _mentions_of_span(
+    words: list[str], tokens: list[str], start: int, source: int, following: str = ""
+) -> list[Mention]:
+    while words and (words[0].lower() in _NOT_NAMES or words[0].lower() == "the"):
+        words = words[1:]
+        start += 1
+    if not words:
+        return []
+    role, name_words = _split_title(words)
+    # "Special Envoy for Syria Staffan de Mistura": the "for Syria" belongs to the role.
+    while role and len(name_words) > 2 and name_words[0].lower() in {"for", "of"}:
+        role = f"{role} {name_words[0]} {name_words[1]}"
+        name_words = name_words[2:]
+    while name_words and re.match(r"^\w+-led$", name_words[0]):
+        name_words = name_words[1:]
+    # A lower-case role right before the name: "Kremlin spokesman Dmitry Peskov".
+    if role is None and start > 0 and tokens[start - 1].lower() in _ROLE_WORDS:
+        back = start - 1
+        while back > 0 and back > start - 6:
+            previous = tokens[back - 1]
+            if (
+                previous.lower() in _ROLE_WORDS
+                or previous.lower() in {"of", "the"}
+                or (_is_cap(previous) and previous[:1].isalpha())
+            ):
+                back -= 1
+            else:
+                break
+        role = " ".join(tokens[back:start])
+        role = re.sub(r"^(?:of|the)\s+", "", role, flags=re.IGNORECASE)
+    # Strip nationality adjectives in front: "Russian Vladimir Putin" is rare, "Syrian" alone common.
+    while name_words and name_words[0].lower() in DEMONYMS and len(name_words) > 1:
+        if role is None and name_words[1].lower() in ORG_WORDS:
+            break  # "Russian Federation", "Syrian Army": part of the name
+        name_words = name_words[1:]
+    text = _clean_surface(" ".join(name_words))
+    if not text or text.lower() in _NOT_NAMES | _NOT_SINGLE_NAMES or text.lower() in DEMONYMS:
+        return []
+    if text.lower() in STOP_WORDS and not text.isupper():
+        return []
+    # A bare title ("the Foreign Minister", "UN Secretary-General") names nobody, and a
+    # lone generic word ("Union", "Council", "Coalition") no particular body.
+    if text.split()[-1].lower() in _TITLE_WORDS or text.lower() in _GENERIC_ORG_WORDS:
+        return []
+    previous = tokens[start - 1].lower() if start > 0 else ""
+    kind_hint = "person" if role is not None and not _has_org_word(text) else None
+    if kind_hint is None and _POSSESSIVE.search(words[-1]) and following in _STATE_POSSESSIONS:
+        kind_hint = "place"  # "Kestria's foreign minister": only a country has one
+    elif kind_hint is None and following in _PLACE_NOUNS:
+        kind_hint = "place"  # "the Lower Marrow valley", "Harborton Central station"
+    elif kind_hint is None and following in _ORG_NOUNS:
+        kind_hint = "organization"  # "Dragan's Kestria First party"
+    if role and role.lower().split()[-1] in _HONORIFICS:
+        role = None
+    return [
+        Mention(
+            text=text,
+            source=source,
+            kind_hint=kind_hint,
+            role=role,
+            after_preposition=previous in _PLACE_PREPOSITIONS,
+        )
+    ]
+
+
+_PREPOSITIONS = _wordset("in on at of from to into near across off by for with through the")
+_PLACE_PREPOSITIONS = frozenset({"in", "to", "from", "near", "across", "outside", "into", "toward"})
+#: Lower-case nouns that, right after a name, say it is a place or an organisation.
+_PLACE_NOUNS = _wordset(
+    "river valley province region town city district county village airport station street "
+    "square bridge border lake island governorate countryside capital port"
+)
+_STATE_POSSESSIONS = _wordset(
+    "foreign prime president government capital army military parliament economy border "
+    "embassy ambassador"
+)
+_ORG_NOUNS = _wordset(
+    "party company group agency newspaper ministry militia movement network daily"
+)
+#: Last words of a span that make it a place ("Marrow River", "Kessel Street").
+_PLACE_WORDS = _wordset(
+    "river valley lake sea ocean island islands bay gulf province region county street "
+    "square bridge park airport mountains heights desert strait canal road avenue beach "
+    "governorate coast peninsula plains hills forest harbour harbor plaza lane way boulevard "
+    "highway quarter"
+)
+#: First words of multi-word place names ("Port Lemos", "Santa Ana", "Lake Geneva").
+_LEADING_PLACE_WORDS = _wordset("port mount mt. lake fort cape point san santa saint sao los las")
+# Words of titles that also end names ("Islamic State", "Department of Justice") are left out.
+_TITLE_WORDS = frozenset(word for title in TITLES for word in title.split() if len(word) > 3) - {
+    "state",
+    "justice",
+    "general",
+}
+_GENERIC_ORG_WORDS = _wordset(
+    "council department ministry party army forces agency organization organisation union "
+    "nations group committee commission court bank university hospital news times post press "
+    "government coalition radio office police service services corporation company institute "
+    "foundation association federation league alliance brigade brigades front guard guards "
+    "militia board authority bureau network channel daily journal gazette state rail railway "
+    "school college church club trust fund"
+)
+
+
+def _has_org_word(text: str) -> bool:
+    return any(word.lower().strip(".,") in ORG_WORDS for word in text.split())
+
+
+# --------------------------------------------------------------------- optional spaCy
+
+_SPACY_KINDS = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": None,  # nationalities qualify roles; they are not entities here
+}
+SPACY_MODELS = ("en_core_web_sm", "en_core_web_md", "en_core_web_lg", "en_core_web_trf")
+
+
+def load_spacy_pipeline() -> Callable[[str], Any] | None:
+    """An installed spaCy English pipeline, or None (never downloads one)."""
+    if importlib.util.find_spec("spacy") is None:
+        return None
+    import spacy
+
+    for model in SPACY_MODELS:
+        if spacy.util.is_package(model):
+            return spacy.load(model, exclude=["lemmatizer"])  # type: ignore[no-any-return]
+    return None
+
+
+def spacy_mentions(nlp: Callable[[str], Any], sentence: str, source: int) -> list[Mention]:
+    """Mentions from spaCy's named-entity spans of ``sentence``."""
+    mentions = []
+    for ent in nlp(sentence).ents:
+        if ent.label_ not in _SPACY_KINDS or _SPACY_KINDS[ent.label_] is None:
+            continue
+        role, words = _split_title(ent.text.split())
+        text = _clean_surface(" ".join(words))
+        if text and text.lower() not in _NOT_NAMES:
+            prefix = sentence[: ent.start_char].split()
+            previous = prefix[-1].lower() if prefix else ""
+            mentions.append(
+                Mention(
+                    text=text,
+                    source=source,
+                    kind_hint=_SPACY_KINDS[ent.label_],
+                    role=role,
+                    after_preposition=previous in {"in", "to", "from", "near"},
+                )
+            )
+    return mentions
+
+
+# -------------------------------------------------------------------------- merging
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions)."""
+    if len(a) < len(b):
+        a, b = b, a
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def name_distance(a: str, b: str) -> float:
+    """Edit distance over the longer length, on folded names (0 same, 1 unrelated)."""
+    a, b = _fold(a), _fold(b)
+    if not a or not b:
+        return 1.0
+    return edit_distance(a, b) / max(len(a), len(b))
+
+
+def _surname(name: str) -> str:
+    last = name.split()[-1]
+    return re.sub(r"^(?:al|el|ad|as|bin|ibn)-", "", _fold(last))
+
+
+def _first_names_compatible(a: str, b: str) -> bool:
+    first_a, first_b = _fold(a.split()[0]).rstrip("."), _fold(b.split()[0]).rstrip(".")
+    if len(first_a) == 1 or len(first_b) == 1:
+        return first_a[0] == first_b[0]
+    return name_distance(first_a, first_b) <= 0.34
+
+
+@dataclass(slots=True)
+class _Cluster:
+    kind: str
+    #: Typed "person" only because it looks like "Firstname Lastname", with no other cue.
+    by_default: bool = False
+    forms: Counter[str] = field(default_factory=Counter)
+    by_source: Counter[int] = field(default_factory=Counter)
+    roles: Counter[str] = field(default_factory=Counter)
+    canonical: str | None = None
+
+    def add(self, mention: Mention, form: str) -> None:
+        self.forms[form] += 1
+        self.by_source[mention.source] += 1
+        if mention.role:
+            self.roles[mention.role] += 1
+
+    def absorb(self, other: _Cluster) -> None:
+        self.forms.update(other.forms)
+        self.by_source.update(other.by_source)
+        self.roles.update(other.roles)
+
+
+def _kind_of(
+    text: str, hints: Counter[str], gazetteer: dict[str, str], places_hint: int, not_person: int = 0
+) -> str:
+    """The kind of a name, from the strongest cue it has (see ``_DEFAULT_PERSON``)."""
+    folded = _fold(text)
+    if folded in gazetteer:
+        return "organization" if gazetteer[folded] in _ORG_CANONICAL else "place"
+    if hints:
+        return hints.most_common(1)[0][0]
+    words = text.split()
+    if len(words) > 1 and (
+        words[-1].lower() in _PLACE_WORDS or words[0].lower() in _LEADING_PLACE_WORDS
+    ):
+        return "place"
+    if text in _ORG_NAMES or _has_org_word(text):
+        return "organization"
+    letters = text.replace(".", "")
+    if letters.isupper() and 2 <= len(letters) <= 6:
+        return "organization"
+    if places_hint:
+        return "place"
+    if (
+        not not_person
+        and 2 <= len(words) <= 4
+        and all(w[:1].isupper() or w.lower() in _CONNECTORS for w in words)
+    ):
+        return _DEFAULT_PERSON
+    return "other"
+
+
+# The kind ``_kind_of`` gives a bare "Firstname Lastname"-looking name; ``merge_mentions``
+# revisits it when the story shortens the name to its first word ("Meridian").
+_DEFAULT_PERSON = "person"
+
+
+_ORG_CANONICAL = frozenset({"United Nations", "Islamic State", "European Union", "NATO", "Kremlin"})
+
+
+def merge_mentions(mentions: Iterable[Mention], gazetteer: dict[str, str]) -> list[_Cluster]:
+    """Group mentions into entities (aliases, surnames, transliterations)."""
+    mentions = list(mentions)
+    hints: dict[str, Counter[str]] = defaultdict(Counter)
+    place_votes: Counter[str] = Counter()
+    not_person: Counter[str] = Counter()
+    for mention in mentions:
+        if mention.kind_hint:
+            hints[mention.text][mention.kind_hint] += 1
+        if mention.after_preposition:
+            place_votes[mention.text] += 1
+        if mention.not_person:
+            not_person[mention.text] += 1
+    clusters: dict[str, _Cluster] = {}
+    for mention in mentions:
+        folded = _fold(mention.text)
+        canonical = gazetteer.get(folded)
+        if canonical is None and folded in ALIASES:
+            canonical = ALIASES[folded]
+        key = canonical or mention.text
+        if key not in clusters:
+            kind = _kind_of(
+                key,
+                hints[mention.text],
+                gazetteer,
+                place_votes[mention.text],
+                not_person[mention.text],
+            )
+            by_default = kind == "person" and not hints[mention.text]
+            clusters[key] = _Cluster(kind=kind, canonical=canonical, by_default=by_default)
+        cluster = clusters[key]
+        cluster.canonical = cluster.canonical or canonical
+        cluster.add(mention, mention.text)
+    return _merge_people(_shortened_names(list(clusters.values())), _merge_spellings)
+
+
+def _shortened_names(clusters: list[_Cluster]) -> list[_Cluster]:
+    """Names the story shortens to their first word are not people.
+
+    People are shortened to their surname ("Strand"), companies and bodies to their
+    first word ("Meridian" for "Meridian Terminals"): such a name, typed a person only
+    by its shape, becomes an organisation and absorbs the short form.
+    """
+    singles = {
+        c.forms.most_common(1)[0][0]: c for c in clusters if c.kind in {"other", "organization"}
+    }
+    singles = {name: c for name, c in singles.items() if " " not in name and not c.canonical}
+    absorbed: set[int] = set()
+    for cluster in clusters:
+        if not (cluster.by_default or cluster.kind == "organization"):
+            continue
+        name = cluster.forms.most_common(1)[0][0]
+        short = singles.get(name.split()[0])
+        # Only when every source using the short form also uses the long one: "Kestria"
+        # named alone by a source that never mentions "Kestria First" is the country.
+        if (
+            short is None
+            or short is cluster
+            or " " not in name
+            or id(short) in absorbed
+            or not set(short.by_source) <= set(cluster.by_source)
+        ):
+            continue
+        cluster.kind, cluster.by_default = "organization", False
+        cluster.absorb(short)
+        absorbed.add(id(short))
+    return [c for c in clusters if id(c) not in absorbed]
+
+
+def _skeleton(name: str) -> str:
+    """Consonants of a name, doubled letters collapsed ("Daraa" -> "dr")."""
+    consonants = re.sub(r"[aeiouy\W\d_]", "", _fold(name))
+    return re.sub(r"(.)\1+", r"\1", consonants)
+
+
+def _merge_spellings(clusters: list[_Cluster]) -> list[_Cluster]:
+    """Same-kind, non-person names a letter or so apart ("Quneitra"/"Qunaitra")."""
+    merged: list[_Cluster] = []
+    for cluster in sorted(clusters, key=lambda c: -sum(c.forms.values())):
+        name = cluster.canonical or cluster.forms.most_common(1)[0][0]
+        for target in merged:
+            target_name = target.canonical or target.forms.most_common(1)[0][0]
+            # "Marrow" for "Marrow River": a place named by its first word.
+            if (
+                " " not in name
+                and target.kind == "place"
+                and target_name.split()[0] == name
+                and target_name.split()[-1].lower() in _PLACE_WORDS
+            ):
+                target.absorb(cluster)
+                break
+            if (
+                target.kind == cluster.kind
+                and target.kind != "person"
+                and len(name) >= 5
+                and _fold(name)[0] == _fold(target_name)[0]
+                and (
+                    name_distance(name, target_name) <= 0.15
+                    # Transliterated places differ in their vowels: "Deraa"/"Daraa".
+                    or (
+                        target.kind == "place"
+                        and _skeleton(name) == _skeleton(target_name)
+                        and name_distance(name, target_name) <= 0.4
+                    )
+                )
+            ):
+                target.absorb(cluster)
+                break
+        else:
+            merged.append(cluster)
+    return merged
+
+
+def _merge_people(
+    clusters: list[_Cluster], then: Callable[[list[_Cluster]], list[_Cluster]]
+) -> list[_Cluster]:
+    """Full names with full names (transliterations), then surnames into full names."""
+    people = [c for c in clusters if c.kind == "person"]
+    full = sorted(
+        (c for c in people if not _surname_only(_name(c))), key=lambda c: -sum(c.forms.values())
+    )
+    merged_full: list[_Cluster] = []
+    for cluster in full:
+        name = _name(cluster)
+        for target in merged_full:
+            other = _name(target)
+            if (
+                name_distance(_surname(name), _surname(other)) <= 0.25
+                and _first_names_compatible(name, other)
+            ) or name_distance(name, other) <= 0.15:
+                target.absorb(cluster)
+                break
+        else:
+            merged_full.append(cluster)
+    # Single words (surnames, or names the recogniser could not type) join the one
+    # full name whose surname they match; ambiguous ones (two people, one surname) stay.
+    rest: list[_Cluster] = []
+    for cluster in clusters:
+        if cluster.kind == "person" and not _surname_only(_name(cluster)):
+            continue
+        name = _name(cluster)
+        if _surname_only(name) and cluster.canonical is None:
+            matches = [
+                t
+                for t in merged_full
+                if name_distance(_surname(name), _surname(_name(t))) <= 0.2
+                and _surname(name)[:1] == _surname(_name(t))[:1]
+            ]
+            if len(matches) == 1:
+                matches[0].absorb(cluster)
+                continue
+        rest.append(cluster)
+    return merged_full + then(rest)
+
+
+def _surname_only(name: str) -> bool:
+    """ "Putin", or "De Mistura" (a surname with its particle)."""
+    words = name.split()
+    return len(words) == 1 or (len(words) == 2 and words[0].lower() in _SURNAME_PARTICLES)
+
+
+_SURNAME_PARTICLES = frozenset(
+    {"de", "van", "von", "al", "el", "bin", "da", "di", "le", "la", "du"}
+)
+
+
+def _name(cluster: _Cluster) -> str:
+    """The cluster's display name: alias canonical, else the longest of its commonest forms."""
+    if cluster.canonical:
+        return cluster.canonical
+    top = cluster.forms.most_common()
+    best_count = top[0][1]
+    multi = [f for f, _ in top if len(f.split()) > 1]
+    if cluster.kind == "person" and multi:
+        return max(multi, key=lambda f: (cluster.forms[f], len(f)))
+    return max((f for f, n in top if n == best_count), key=len)
+
+
+# ------------------------------------------------------------------------- the stage
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EntityStage:
+    """Brief stage adding ``Brief.entities``: the story's top people, organisations, places.
+
+    ``max_entities`` bounds the list (ranked by mentions across sources);
+    ``use_spacy`` lets an installed spaCy English pipeline find the names.
+    """
+
+    kind: ClassVar[str] = "brief"
+    name: ClassVar[str] = "entities.v1"
+
+    max_entities: int = 12
+    use_spacy: bool = True
+
+    def __post_init__(self) -> None:
+        if self.max_entities < 1:
+            raise ValueError(f"max_entities must be at least 1, got {self.max_entities}")
+
+    def run(self, story: Story, brief: Brief) -> Brief:
+        """The brief with its ``entities`` filled from every sentence of the story."""
+        return replace(brief, entities=self.entities(story, brief))
+
+    def entities(self, story: Story, brief: Brief) -> tuple[Entity, ...]:
+        """Entities of ``story``, cited with ``brief``'s source numbers."""
+        number_of = {s.article_id: s.number for s in brief.sources}
+        nlp = load_spacy_pipeline() if self.use_spacy else None
+        mid_caps = _mid_sentence_caps(s.text for s in story.sentences)
+        mentions: list[Mention] = []
+        for sentence in story.sentences:
+            source = number_of.get(sentence.article_id)
+            if source is None:
+                continue
+            if nlp is not None:
+                mentions += spacy_mentions(nlp, sentence.text, source)
+            else:
+                mentions += find_mentions(sentence.text, source, mid_sentence_caps=mid_caps)
+        singles = {m.text for m in mentions if " " not in m.text}
+        mentions = [m for m in mentions if not _derived_demonym(m.text, singles)]
+        clusters = merge_mentions(mentions, _gazetteer())
+        ranked = sorted(
+            (c for c in clusters if c.kind != "other" or len(c.by_source) > 1),
+            key=lambda c: (-_spread_score(c), -sum(c.by_source.values()), _name(c)),
+        )
+        # No kind may fill more than half the list: a story's "who" should not be
+        # crowded out by every country it names.
+        cap = max(1, self.max_entities // 2)
+        per_kind: Counter[str] = Counter()
+        chosen = []
+        for cluster in ranked:
+            if per_kind[cluster.kind] < cap:
+                per_kind[cluster.kind] += 1
+                chosen.append(cluster)
+            if len(chosen) == self.max_entities:
+                break
+        return tuple(_entity(c) for c in chosen)
+
+
+def _derived_demonym(word: str, names: set[str]) -> bool:
+    """ "Valdoran" when "Valdora" is also named: an adjective of a place the list lacks."""
+    if " " in word or not word.endswith(("n", "i", "ese")):
+        return False
+    return any(len(word) - k >= 4 and word[:-k] in names for k in (1, 2, 3))
+
+
+def _spread_score(cluster: _Cluster) -> float:
+    """Mentions, damped within a source: an entity many sources name outranks one
+    a single long article repeats (its own count still counts, as a square root)."""
+    return sum(math.sqrt(n) for n in cluster.by_source.values())
+
+
+def _mid_sentence_caps(sentences: Iterable[str]) -> frozenset[str]:
+    words: set[str] = set()
+    for text in sentences:
+        tokens = _TOKEN.findall(text)
+        words.update(t for t in tokens[1:] if _is_cap(t))
+        # A run of capitalised words ("Alexander Lavrentyev said") is a name even
+        # at a sentence start, and so are its words when they start another sentence.
+        if len(tokens) > 1 and _is_cap(tokens[0]) and _is_cap(tokens[1]):
+            words.add(tokens[0])
+    return frozenset(words)
+
+
+def _entity(cluster: _Cluster) -> Entity:
+    name = _name(cluster)
+    variants = tuple(sorted(f for f in cluster.forms if f != name))
+    role = cluster.roles.most_common(1)[0][0] if cluster.roles else None
+    return Entity(
+        name=name,
+        kind=cluster.kind,
+        variants=variants,
+        role=role,
+        mentions=sum(cluster.by_source.values()),
+        mentions_by_source=tuple(sorted(cluster.by_source.items())),
+        citations=tuple(sorted(cluster.by_source)),
+    )

@@ -1,0 +1,662 @@
+"""The timeline stage: dated events of the story, each with an absolute date and citations.
+
+Three steps, each testable alone:
+
+1. ``find_date_expressions`` — a regex candidate finder for the date shapes news
+   writing uses ("July 9", "9 July 2017", "May 2017", "late August", "the end of
+   August", "on Wednesday", "yesterday", "in 2011"). ``dateparser.search`` would
+   find them too, but it is slow on whole articles and finds many false dates
+   ("may", "now"); a finder we control is fast and precise.
+2. ``resolve`` — the rules that turn an expression into an absolute date against
+   the article's publication date: a weekday is the nearest one before the
+   publication date (after it when the sentence speaks of the future), a day or
+   month without a year is the occurrence nearest the publication date, tense
+   breaking near-ties. The pieces themselves ("Sept. 9th", "9th of July") are
+   parsed by ``dateparser`` with the chosen ``RELATIVE_BASE`` and
+   ``PREFER_DATES_FROM``, and kept only when it agrees with the finder.
+   Without a publication date only expressions that carry their year are used.
+3. ``TimelineStage`` — dated sentences of every article become events; events of
+   several sources with the same date and similar text merge, a bounded number
+   is kept (dates more sources report, in sentences central to the story, first)
+   and sorted by date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import ClassVar
+
+import numpy as np
+
+from newsbrief.model import Brief, Sentence, Story, TimelineEvent
+from newsbrief.text import Stemmer, article_sentences, content_terms, sentence_vectors
+
+# --------------------------------------------------------------------------- finder
+
+_MONTHS = {
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+_MONTH = (
+    r"(?P<month>january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|jan\.?|feb\.?|mar\.?|apr\.?|jun\.?|jul\.?|aug\.?|sept?\.?|"
+    r"oct\.?|nov\.?|dec\.?)"
+)
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
+_TIME = (
+    r"(?P<time>,? at (?:about |around )?(?:noon|midnight|\d{1,2}(?::\d\d)?\s?"
+    r"(?:a\.m\.|p\.m\.|am|pm|gmt|utc|hours)?)"
+    r"(?: (?:[A-Z][a-z]+ time|local time|gmt|utc|et|est|edt|bst|cet))?)?"
+)
+_MODIFIER = (
+    r"(?P<mod>early|mid|late|the end of|end of|the beginning of|beginning of|"
+    r"the start of|start of|the middle of|middle of)"
+)
+_NOT_NUMBER_AFTER = r"(?![\d,.:]\d)(?!\s?%)"
+
+# Each shape: (name, pattern). Matching is case-insensitive (Multi-News is
+# lower-cased); an ambiguous bare "may"/"march" only counts next to a number.
+_SHAPES: tuple[tuple[str, str], ...] = (
+    ("iso", r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),
+    ("range", rf"\b{_MODIFIER}[- ]{_MONTH}(?:,? {_YEAR})?\b"),
+    ("mdy", rf"\b{_MONTH} {_DAY},? {_YEAR}\b{_TIME}"),
+    ("dmy", rf"\b{_DAY} (?:of )?{_MONTH},? {_YEAR}\b{_TIME}"),
+    ("md", rf"\b{_MONTH} {_DAY}\b{_NOT_NUMBER_AFTER}{_TIME}"),
+    ("dm", rf"\b{_DAY} (?:of )?{_MONTH}\b(?! \d){_TIME}"),
+    ("my", rf"\b{_MONTH},? {_YEAR}\b"),
+    (
+        "m",
+        rf"\b(?P<prep>in|since|by|during|until|through|last|next|this|early|late|mid)[- ]{_MONTH}\b(?!\.?\s?\d)(?!,\s?(?:1[89]|20)\d\d\b)",
+    ),
+    (
+        "weekday",
+        r"\b(?P<rel>last|next|this|on|by|until|from|since|before|after)?\s?"
+        r"(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"
+        rf"(?P<part> (?:morning|afternoon|evening|night))?{_TIME}",
+    ),
+    ("deictic", r"\b(?P<deictic>yesterday|today|tomorrow|tonight|last night)\b(?!'s)" + _TIME),
+    ("y", rf"\b(?P<prep>in|since|by|during|until|early|late|mid)[- ]{_YEAR}\b(?![-/]\d)"),
+)
+_COMPILED = tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern in _SHAPES)
+# "in April last year", "on a mid-April day last year", "in March of this year".
+_RELATIVE_YEAR = re.compile(
+    r"(?:\s(?:day|morning|evening|night|weekend))?,?\s(?:of\s)?(last|this|next|previous)\syear\b",
+    re.IGNORECASE,
+)
+_YEAR_OFFSETS = {"last": -1, "previous": -1, "this": 0, "next": 1}
+_AMBIGUOUS_MONTHS = {"may", "march", "mar", "jan", "jun", "jul", "aug", "oct", "dec", "sep"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DateExpression:
+    """A date written in a sentence, before resolution.
+
+    Fields a shape does not give are None: ``year`` for "July 9", ``day`` for
+    "May 2017", everything but ``weekday`` for "on Wednesday".
+    """
+
+    shape: str  # which pattern found it (see ``_SHAPES``)
+    text: str  # as written, time of day included ("July 9 at noon Damascus time")
+    start: int  # character offsets in the sentence
+    end: int
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None  # 0 = Monday
+    modifier: str | None = None  # "early", "mid", "late", "end", "start" for ranges
+    relation: str | None = None  # "last", "next", "this", "yesterday", "today", "tomorrow"
+    #: Year relative to publication written next to a partial date ("in April last year": -1).
+    year_offset: int | None = None
+
+
+def _month_number(text: str) -> int:
+    return _MONTHS[text.lower().rstrip(".")]
+
+
+def _modifier(text: str) -> str:
+    text = text.lower().replace("the ", "").replace(" of", "")
+    return {"beginning": "start", "middle": "mid"}.get(text, text)
+
+
+def _expression(shape: str, match: re.Match[str]) -> DateExpression | None:
+    groups = {k: v for k, v in match.groupdict().items() if v is not None}
+    text = match.group(0).strip().rstrip(",")
+    fields: dict[str, object] = {}
+    month_text = groups.get("month")
+    if month_text is not None:
+        if shape == "iso":
+            fields["month"] = int(month_text)
+        else:
+            # Lower-case "may"/"march" are words more often than months: keep them only
+            # capitalised or with a number attached (handled by the shapes that need one).
+            if (
+                month_text.lower().rstrip(".") in _AMBIGUOUS_MONTHS
+                and month_text[0].islower()
+                and shape in {"m", "range"}
+            ):
+                return None
+            fields["month"] = _month_number(month_text)
+    if "day" in groups:
+        fields["day"] = int(groups["day"])
+    if "year" in groups:
+        fields["year"] = int(groups["year"])
+    if "mod" in groups:
+        fields["modifier"] = _modifier(groups["mod"])
+    if shape == "m" and groups.get("prep", "").lower() in {"early", "late", "mid"}:
+        fields["modifier"] = groups["prep"].lower()
+        shape = "range"
+    if shape == "m" and groups.get("prep", "").lower() in {"last", "next", "this"}:
+        fields["relation"] = groups["prep"].lower()
+    if shape == "y" and groups.get("prep", "").lower() in {"early", "late", "mid"}:
+        return None  # "late 2017" is too vague to place on a timeline
+    if "weekday" in groups:
+        fields["weekday"] = _WEEKDAYS.index(groups["weekday"].lower())
+        rel = groups.get("rel", "").lower()
+        if rel in {"last", "next", "this"}:
+            fields["relation"] = rel
+        if match.string[match.end("weekday") : match.end("weekday") + 1].lower() == "s":
+            return None  # "on Sundays": a habit, not a date
+        if re.search(r"\b(a|every|each|one|that|the same)\s$", match.string[: match.start()], re.I):
+            return None  # "was a Tuesday", "every Friday": not the date of an event
+        # Keep the preposition out of the label: "Wednesday", not "on Wednesday".
+        if rel and rel not in {"last", "next", "this"}:
+            text = text[len(groups["rel"]) :].strip()
+    if "year" not in groups and "month" in groups:
+        following = _RELATIVE_YEAR.match(match.string, match.end())
+        if following:
+            fields["year_offset"] = _YEAR_OFFSETS[following.group(1).lower()]
+    if "deictic" in groups:
+        deictic = groups["deictic"].lower()
+        fields["relation"] = {"tonight": "today", "last night": "yesterday"}.get(deictic, deictic)
+    if shape in {"m", "y"}:
+        text = text[len(groups["prep"]) :].strip(" -")
+    if "day" in fields and not 1 <= int(fields["day"]) <= 31:  # type: ignore[call-overload]
+        return None
+    # Offsets cover the date as labelled, without a leading "in"/"on".
+    start = max(match.start(), match.string.find(text, match.start(), match.end()))
+    return DateExpression(shape=shape, text=text, start=start, end=match.end(), **fields)  # type: ignore[arg-type]
+
+
+def find_date_expressions(sentence: str) -> tuple[DateExpression, ...]:
+    """Date expressions in ``sentence``, left to right, longest match first, no overlaps."""
+    found: list[tuple[int, int, int, DateExpression]] = []
+    for priority, (shape, pattern) in enumerate(_COMPILED):
+        for match in pattern.finditer(sentence):
+            expression = _expression(shape, match)
+            if expression is not None:
+                found.append((match.start(), -(match.end() - match.start()), priority, expression))
+    found.sort(key=lambda item: (item[0], item[1], item[2]))
+    kept: list[DateExpression] = []
+    taken_until = -1
+    for start, _, _, expression in found:
+        if start >= taken_until:
+            kept.append(expression)
+            taken_until = expression.end
+    return tuple(kept)
+
+
+# ----------------------------------------------------------------------- resolution
+
+_FUTURE = re.compile(
+    r"\b(will|won't|shall|is set to|are set to|was set to|were set to|is scheduled|are scheduled|"
+    r"is due|are due|is expected to|are expected to|to be held|plans? to|is planning|are planning|"
+    r"going to|upcoming|would take effect|would start|would begin|is to|are to)\b",
+    re.IGNORECASE,
+)
+# A reporting or completed-action verb right before the date anchors it in the past
+# ("said on Friday", "wrapped up Wednesday") even in a sentence that also looks ahead.
+_PAST_BEFORE = re.compile(
+    r"\b(said|told|reported|announced|added|stated|wrote|confirmed|declared|ended|wrapped up|"
+    r"concluded|met|signed|held|killed|died|was|were|had|began|started|took|launched|"
+    r"agreed|approved|voted|attacked|arrested|released|published)\b[^.;]{0,25}$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResolvedDate:
+    """An absolute date at a known precision (see ``TimelineEvent``)."""
+
+    date: str
+    precision: str
+    end: str | None = None
+
+
+def sentence_tense(sentence: str, expression: DateExpression) -> str:
+    """ "future" when the date is spoken of as ahead ("is set to take effect Sunday"), else "past"."""
+    before = sentence[: expression.start]
+    if _PAST_BEFORE.search(before):
+        return "past"
+    if _FUTURE.search(sentence):
+        return "future"
+    return "past"
+
+
+def _parse_piece(text: str, base: date, direction: str, parts: Sequence[str]) -> date | None:
+    """``dateparser`` reading of a date piece, relative to ``base``."""
+    import dateparser
+
+    settings = {
+        "RELATIVE_BASE": datetime(base.year, base.month, base.day),
+        "PREFER_DATES_FROM": direction,
+        "PREFER_DAY_OF_MONTH": "first",
+        "REQUIRE_PARTS": list(parts),
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+    parsed = dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    return parsed.date() if parsed is not None else None
+
+
+def _nearest_year(month: int, day: int, published: date, tense: str) -> int | None:
+    """The year putting month/day nearest the publication date; tense breaks near-ties.
+
+    News reports dates close to when it is written: "May 4" in a July article is
+    the May just past, "July 9" in an article of 8 July the coming one. When the
+    past and future candidates are within a month of equally near, the sentence's
+    tense decides ("the talks will resume on January 5", written in July).
+    """
+    candidates = []
+    for year in (published.year - 1, published.year, published.year + 1):
+        try:
+            candidates.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not candidates:
+        return None
+    candidates.sort(key=lambda d: abs((d - published).days))
+    best = candidates[0]
+    if len(candidates) > 1:
+        second = candidates[1]
+        if abs(abs((second - published).days) - abs((best - published).days)) <= 30:
+            wanted_future = tense == "future"
+            if (second >= published) == wanted_future and (best >= published) != wanted_future:
+                best = second
+    return best.year
+
+
+def _month_range(year: int, month: int, modifier: str) -> tuple[date, date]:
+    last = calendar.monthrange(year, month)[1]
+    first_day, last_day = {
+        "early": (1, 10),
+        "start": (1, 10),
+        "mid": (11, 20),
+        "late": (21, last),
+        "end": (21, last),
+    }[modifier]
+    return date(year, month, first_day), date(year, month, last_day)
+
+
+def resolve(
+    expression: DateExpression, published: date | None, *, tense: str = "past"
+) -> ResolvedDate | None:
+    """The absolute date of ``expression``; None when it cannot be placed.
+
+    Without a publication date only expressions that carry their year resolve.
+    """
+    exp = expression
+    if exp.weekday is not None:
+        if published is None:
+            return None
+        if exp.relation == "last":
+            offset = -(((published.weekday() - exp.weekday) % 7) or 7)
+        elif exp.relation == "next":
+            offset = ((exp.weekday - published.weekday()) % 7) or 7
+        elif tense == "future":
+            offset = (exp.weekday - published.weekday()) % 7
+        else:
+            offset = -((published.weekday() - exp.weekday) % 7)
+        return ResolvedDate(date=(published + timedelta(days=offset)).isoformat(), precision="day")
+    if exp.relation in {"yesterday", "today", "tomorrow"}:
+        if published is None:
+            return None
+        offset = {"yesterday": -1, "today": 0, "tomorrow": 1}[exp.relation]
+        return ResolvedDate(date=(published + timedelta(days=offset)).isoformat(), precision="day")
+    if exp.shape == "y":
+        return ResolvedDate(date=f"{exp.year:04d}", precision="year")
+    assert exp.month is not None
+    year = exp.year
+    if year is None:
+        if published is None:
+            return None
+        if exp.year_offset is not None:
+            year = published.year + exp.year_offset
+        elif exp.relation == "last":
+            year = published.year - (1 if exp.month >= published.month else 0)
+        elif exp.relation == "next":
+            year = published.year + (1 if exp.month <= published.month else 0)
+        elif exp.relation == "this":
+            year = published.year
+        else:
+            year = _nearest_year(exp.month, exp.day or 15, published, tense)
+        if year is None:
+            return None
+    if exp.modifier is not None:
+        first, last = _month_range(year, exp.month, exp.modifier)
+        return ResolvedDate(date=first.isoformat(), precision="range", end=last.isoformat())
+    if exp.day is None:
+        return ResolvedDate(date=f"{year:04d}-{exp.month:02d}", precision="month")
+    try:
+        wanted = date(year, exp.month, exp.day)
+    except ValueError:
+        return None  # "February 30"
+    if exp.shape in {"md", "dm", "mdy", "dmy"}:
+        # Let dateparser read the piece as written; keep the date only when it agrees
+        # with the finder, so a misread ("Sept. 9th" as 2016) can never slip through.
+        piece = exp.text.split(" at ")[0].rstrip(",")
+        anchor = published or wanted
+        direction = "future" if wanted >= anchor else "past"
+        parsed = _parse_piece(piece, anchor, direction, ("day", "month"))
+        if parsed is None or (parsed.month, parsed.day) != (wanted.month, wanted.day):
+            return None
+        if exp.year is not None and parsed.year != exp.year:
+            return None
+    return ResolvedDate(date=wanted.isoformat(), precision="day")
+
+
+def resolve_in_sentence(
+    sentence: str, published: date | None
+) -> tuple[tuple[DateExpression, ResolvedDate], ...]:
+    """Every date expression of ``sentence`` that resolves, with its absolute date."""
+    out = []
+    for expression in find_date_expressions(sentence):
+        resolved = resolve(expression, published, tense=sentence_tense(sentence, expression))
+        if resolved is not None:
+            out.append((expression, resolved))
+    return tuple(out)
+
+
+def parse_published(value: str | None) -> date | None:
+    """An ``Article.date`` (ISO 8601, maybe with a time) as a date; None if absent or bad."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+# ------------------------------------------------------------------------- the stage
+
+# Photo captions ("... Syria May 4, 2017. REUTERS/Rodi Said") date a picture, not an event.
+_CAPTION = re.compile(r"REUTERS/|\(AP Photo|AP Photo/|AFP/Getty|Getty Images|File photo", re.I)
+_MAX_TEXT_WORDS = 40
+
+
+def _captions(sentences: Sequence[Sentence]) -> set[int]:
+    """Indices of photo captions: a credit in the sentence, or a short credit line
+    right after it in the same article ("... Syria May 4, 2017." + "REUTERS/Rodi Said")."""
+    found = set()
+    for i, sentence in enumerate(sentences):
+        if _CAPTION.search(sentence.text):
+            found.add(i)
+            if (
+                i > 0
+                and sentence.n_words <= 6
+                and sentences[i - 1].article_id == sentence.article_id
+            ):
+                found.add(i - 1)
+    return found
+
+
+def _one_line(text: str, expression: DateExpression | None) -> str:
+    """The sentence, cut to about 40 words around the date when it is long."""
+    words = text.split()
+    if len(words) <= _MAX_TEXT_WORDS:
+        return text
+    at = len(text[: expression.start].split()) if expression else 0
+    start = max(0, min(at - _MAX_TEXT_WORDS // 2, len(words) - _MAX_TEXT_WORDS))
+    piece = " ".join(words[start : start + _MAX_TEXT_WORDS])
+    return ("… " if start else "") + piece + (" …" if start + _MAX_TEXT_WORDS < len(words) else "")
+
+
+@dataclass(slots=True)
+class _Mention:
+    resolved: ResolvedDate
+    label: str
+    text: str
+    sentence_id: str
+    source: int
+    terms: frozenset[str]
+    centrality: float
+
+
+def _similar(a: frozenset[str], b: frozenset[str], threshold: float) -> bool:
+    if not a or not b:
+        return False
+    return len(a & b) / len(a | b) >= threshold
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimelineStage:
+    """Brief stage adding ``Brief.timeline``: dated events, merged across sources, cited.
+
+    ``max_events`` bounds the list; ``min_similarity`` is the word overlap
+    (Jaccard over stemmed content words) above which two same-date mentions from
+    different sentences are one event.
+    """
+
+    kind: ClassVar[str] = "brief"
+    name: ClassVar[str] = "timeline.v1"
+
+    max_events: int = 12
+    min_similarity: float = 0.2
+
+    def __post_init__(self) -> None:
+        if self.max_events < 1:
+            raise ValueError(f"max_events must be at least 1, got {self.max_events}")
+        if not 0.0 <= self.min_similarity <= 1.0:
+            raise ValueError(f"min_similarity must be in [0, 1], got {self.min_similarity}")
+
+    def run(self, story: Story, brief: Brief) -> Brief:
+        """The brief with its ``timeline`` filled from every sentence of the story."""
+        return replace(brief, timeline=self.events(story, brief))
+
+    def events(self, story: Story, brief: Brief) -> tuple[TimelineEvent, ...]:
+        """Dated events of ``story``, cited with ``brief``'s source numbers."""
+        number_of = {s.article_id: s.number for s in brief.sources}
+        published = {a.id: parse_published(a.date) for a in story.articles}
+        in_brief = {s.sentence_id for s in brief.sentences}
+        captions = _captions(story.sentences)
+        candidates = [
+            (i, sentence)
+            for i, sentence in enumerate(story.sentences)
+            if sentence.article_id in number_of
+            and i not in captions
+            and (any(ch.isdigit() for ch in sentence.text) or _has_word_date(sentence.text))
+        ]
+        if not candidates:
+            return ()
+        centrality = _centrality(story)
+        stem = Stemmer()
+        mentions: list[_Mention] = []
+        for index, sentence in candidates:
+            found = resolve_in_sentence(sentence.text, published[sentence.article_id])
+            for expression, resolved in found:
+                mentions.append(
+                    _Mention(
+                        resolved=resolved,
+                        label=expression.text,
+                        text=_one_line(sentence.text, expression),
+                        sentence_id=sentence.id,
+                        source=number_of[sentence.article_id],
+                        terms=frozenset(content_terms(sentence.text, stem)),
+                        centrality=float(centrality[index])
+                        + (0.5 if sentence.id in in_brief else 0.0),
+                    )
+                )
+        mentions += self._copy_mentions(story, number_of, centrality, stem)
+        groups = self._merge(mentions)
+        scored = sorted(
+            groups,
+            key=lambda g: (
+                -len({m.source for m in g}),
+                -max(m.centrality for m in g),
+                _PRECISION_RANK[g[0].resolved.precision],
+                g[0].resolved.date,
+            ),
+        )[: self.max_events]
+        events = [_event(group) for group in scored]
+        events.sort(key=lambda e: (e.date, _PRECISION_RANK[e.precision], e.end or "", e.text))
+        return tuple(events)
+
+    def _copy_mentions(
+        self, story: Story, number_of: dict[str, int], centrality: np.ndarray, stem: Stemmer
+    ) -> list[_Mention]:
+        """Dated sentences of copies, cited to the original sentence they repeat.
+
+        A copy (``Article.duplicate_of``) has no source number and its sentences
+        leave the story, but its own publication date can date what the original
+        leaves relative: a dated repost says "July 9" where an undated original
+        says "Sunday". Such a date is kept only when the copy's sentence matches
+        an original sentence near-verbatim; the event cites that original.
+        """
+        copies = [a for a in story.articles if getattr(a, "duplicate_of", None)]
+        if not copies:
+            return []
+        originals = [
+            (i, s, frozenset(content_terms(s.text, stem)))
+            for i, s in enumerate(story.sentences)
+            if s.article_id in number_of
+        ]
+        out: list[_Mention] = []
+        for article in copies:
+            published = parse_published(article.date)
+            sentences = article_sentences(article)
+            captions = _captions(sentences)
+            for position, sentence in enumerate(sentences):
+                if position in captions:
+                    continue
+                found = resolve_in_sentence(sentence.text, published)
+                if not found:
+                    continue
+                terms = frozenset(content_terms(sentence.text, stem))
+                best = max(
+                    originals,
+                    key=lambda o: (_containment(terms, o[2]), -o[0]),
+                    default=None,
+                )
+                if best is None or _containment(terms, best[2]) < _MIN_COPY_MATCH:
+                    continue
+                index, original, original_terms = best
+                if len(terms & original_terms) < 4:
+                    continue
+                for expression, resolved in found:
+                    out.append(
+                        _Mention(
+                            resolved=resolved,
+                            label=expression.text,
+                            # Describe the event in the cited source's words; the
+                            # copy only supplies the date.
+                            text=_one_line(
+                                original.text,
+                                next(iter(find_date_expressions(original.text)), None),
+                            ),
+                            sentence_id=original.id,
+                            source=number_of[original.article_id],
+                            terms=original_terms,
+                            centrality=float(centrality[index]),
+                        )
+                    )
+        return out
+
+    def _merge(self, mentions: list[_Mention]) -> list[list[_Mention]]:
+        """Group mentions of one date whose sentences say much the same thing."""
+        groups: list[list[_Mention]] = []
+        for mention in mentions:
+            for group in groups:
+                head = group[0].resolved
+                if (head.date, head.end, head.precision) != (
+                    mention.resolved.date,
+                    mention.resolved.end,
+                    mention.resolved.precision,
+                ):
+                    continue
+                if any(
+                    m.sentence_id == mention.sentence_id
+                    or _similar(m.terms, mention.terms, self.min_similarity)
+                    for m in group
+                ):
+                    group.append(mention)
+                    break
+            else:
+                groups.append([mention])
+        return groups
+
+
+_PRECISION_RANK = {"day": 0, "range": 1, "month": 2, "year": 3}
+_WORD_DATE = re.compile(
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|"
+    r"tonight|last night|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december)\b",
+    re.IGNORECASE,
+)
+
+
+#: Share of a copy sentence's content words an original sentence must contain.
+_MIN_COPY_MATCH = 0.7
+
+
+def _containment(part: frozenset[str], whole: frozenset[str]) -> float:
+    return len(part & whole) / len(part) if part else 0.0
+
+
+def _has_word_date(text: str) -> bool:
+    return _WORD_DATE.search(text) is not None
+
+
+def _centrality(story: Story) -> np.ndarray:
+    """Cosine of each sentence to the story's centroid (how central it is to the story)."""
+    matrix = sentence_vectors(story.sentences, bigrams=False)
+    if matrix.shape[1] == 0:
+        return np.zeros(len(story.sentences))
+    centroid = np.asarray(matrix.mean(axis=0)).ravel()
+    norm = np.linalg.norm(centroid)
+    if norm == 0:
+        return np.zeros(len(story.sentences))
+    return np.asarray(matrix @ (centroid / norm)).ravel()
+
+
+def _event(group: list[_Mention]) -> TimelineEvent:
+    # The description comes from the most central sentence; the label from the most
+    # specific way the date was written (absolute first, then the longest, which keeps
+    # "at noon ... time").
+    lead = max(group, key=lambda m: m.centrality)
+    label = max((m.label for m in group), key=lambda t: (any(c.isdigit() for c in t), len(t)))
+    return TimelineEvent(
+        date=lead.resolved.date,
+        precision=lead.resolved.precision,
+        end=lead.resolved.end,
+        label=label,
+        text=lead.text,
+        citations=tuple(sorted({m.source for m in group})),
+        sentence_ids=tuple(dict.fromkeys(m.sentence_id for m in group)),
+    )

@@ -1,0 +1,246 @@
+"""Retrain newsbrief's learned sentence scorer on Multi-News *train* (reproducible).
+
+For every sentence of the first ``--n`` train clusters it computes the features
+of ``newsbrief.summarize.features`` and a label saying how much of the sentence
+the human reference contains: the mean of its clipped unigram and bigram
+precision against the reference, with rouge-score's own tokenizer and stemmer
+(a per-word value, which is what a budgeted selector trades against length).
+A ``HistGradientBoostingRegressor`` with a fixed seed is fitted and its trees are
+exported as flat arrays to ``newsbrief/data/sentence_scorer.npz``, which
+``newsbrief.summarize.learned`` evaluates with numpy alone. The script checks that
+the exported trees reproduce scikit-learn's predictions before writing.
+
+Example::
+
+    python scripts/train_scorer.py --n 8000
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dev_eval import DEFAULT_DATA, load_stories
+
+from newsbrief.summarize.features import FEATURE_NAMES, analyse
+
+OUT = Path(__file__).resolve().parents[1] / "newsbrief" / "data" / "sentence_scorer.npz"
+SEED = 0
+
+
+def sentence_labels(texts: list[str], reference: str, tokenize) -> np.ndarray:
+    """Clipped unigram and bigram precision of each sentence against the reference, (n, 2)."""
+    ref = tokenize(reference)
+    ref1 = Counter(ref)
+    ref2 = Counter(itertools.pairwise(ref))
+    labels = np.zeros((len(texts), 2))
+    for i, text in enumerate(texts):
+        tokens = tokenize(text)
+        if not tokens:
+            continue
+        c1 = Counter(tokens)
+        labels[i, 0] = sum(min(c, ref1[t]) for t, c in c1.items()) / len(tokens)
+        bigrams = list(itertools.pairwise(tokens))
+        if bigrams:
+            c2 = Counter(bigrams)
+            labels[i, 1] = sum(min(c, ref2[b]) for b, c in c2.items()) / len(bigrams)
+    return labels
+
+
+def word_priors(
+    path: Path, start: int, min_count: int = 5, smoothing: float = 5.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """P(a source word reappears in the human summary), per stemmed word.
+
+    Counted on train clusters from ``start`` on, disjoint from the clusters the
+    trees are fitted on, so the feature is as noisy in training as on new text.
+    Smoothed toward the overall rate; words seen in fewer than ``min_count``
+    clusters are left out (they get the overall rate at run time).
+    """
+    from dev_eval import read_clusters
+
+    from newsbrief.summarize.features import stem_tokens
+
+    seen: Counter[str] = Counter()
+    kept: Counter[str] = Counter()
+    for cluster in read_clusters(path, start, 10**9):
+        source = set(stem_tokens(" ".join(cluster["documents"])))
+        summary = set(stem_tokens(" ".join(cluster["summaries"])))
+        seen.update(source)
+        kept.update(source & summary)
+    overall = sum(kept.values()) / max(sum(seen.values()), 1)
+    words = sorted(w for w, c in seen.items() if c >= min_count)
+    priors = np.array(
+        [(kept[w] + smoothing * overall) / (seen[w] + smoothing) for w in words], dtype=np.float32
+    )
+    return np.array(words), np.append(priors, np.float32(overall))
+
+
+def _rows(job) -> tuple[np.ndarray, np.ndarray]:
+    """Features and (unigram, bigram) precision labels of one story's sentences."""
+    from rouge_score import tokenizers
+
+    (story, reference), priors, default_prior = job
+    tokenize = tokenizers.DefaultTokenizer(use_stemmer=True).tokenize
+    features = analyse(story, priors, default_prior).features
+    return features, sentence_labels([s.text for s in story.sentences], reference, tokenize)
+
+
+def build_dataset(
+    pairs, priors: dict[str, float], default_prior: float, jobs: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Features and (unigram, bigram) precision labels of every sentence, in story order."""
+    from multiprocessing import Pool
+
+    work = [(pair, priors, default_prior) for pair in pairs if pair[0].sentences]
+    with Pool(jobs) as pool:
+        rows = pool.map(_rows, work, chunksize=64)
+    return np.vstack([r[0] for r in rows]), np.vstack([r[1] for r in rows])
+
+
+def export_trees(model, n_features: int) -> dict[str, np.ndarray]:
+    """Flat arrays of a fitted HistGradientBoostingRegressor (leaves loop to themselves)."""
+    predictors = [stage[0] for stage in model._predictors]
+    n_nodes = max(len(p.nodes) for p in predictors)
+    shape = (len(predictors), n_nodes)
+    feature = np.zeros(shape, dtype=np.int16)
+    threshold = np.zeros(shape, dtype=np.float64)
+    left = np.tile(np.arange(n_nodes, dtype=np.int32), (len(predictors), 1))
+    right = left.copy()
+    value = np.zeros(shape, dtype=np.float64)
+    depth = 0
+    for t, predictor in enumerate(predictors):
+        nodes = predictor.nodes
+        leaf = nodes["is_leaf"].astype(bool)
+        k = len(nodes)
+        feature[t, :k] = np.where(leaf, 0, nodes["feature_idx"])
+        threshold[t, :k] = np.where(leaf, np.inf, nodes["num_threshold"])
+        left[t, :k] = np.where(leaf, np.arange(k), nodes["left"])
+        right[t, :k] = np.where(leaf, np.arange(k), nodes["right"])
+        value[t, :k] = np.where(leaf, nodes["value"], 0.0)
+        depth = max(depth, int(nodes["depth"].max()))
+        if predictor.binned_left_cat_bitsets.size or nodes["is_categorical"].any():
+            raise ValueError("categorical splits are not exported")
+    assert feature.max() < n_features
+    return {
+        "feature": feature,
+        "threshold": threshold,
+        "left": left,
+        "right": right,
+        "value": value,
+        "depth": np.array(depth),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--n", type=int, default=8000, help="train clusters to use")
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/nbdev"))
+    parser.add_argument("--trees", type=int, default=200)
+    parser.add_argument("--leaves", type=int, default=31)
+    parser.add_argument("--depth", type=int, default=8)
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--bigram-weight", type=float, default=0.5, help="label = mix of unigram/bigram precision"
+    )
+    args = parser.parse_args(argv)
+
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    t0 = time.perf_counter()
+    # Both steps are slow and deterministic: keep their results in the cache folder.
+    args.cache.mkdir(parents=True, exist_ok=True)
+    prior_file = args.cache / f"priors-{args.n}.npz"
+    if not prior_file.exists():
+        words, values = word_priors(args.data / "train.jsonl.gz", args.n)
+        np.savez(prior_file, words=words, values=values)
+    with np.load(prior_file) as stored:
+        prior_words, prior_values = stored["words"], stored["values"]
+    priors = dict(zip(prior_words.tolist(), prior_values[:-1].tolist(), strict=True))
+    default_prior = float(prior_values[-1])
+    print(f"{len(priors)} word priors in {time.perf_counter() - t0:.0f}s")
+    signature = hashlib.sha1(" ".join(FEATURE_NAMES).encode()).hexdigest()[:8]
+    data_file = args.cache / f"dataset-{args.n}-{signature}.npz"
+    # A cached dataset with a superset of today's features will do (columns by name).
+    for candidate in sorted(args.cache.glob(f"dataset-{args.n}-*.npz")):
+        with np.load(candidate) as stored:
+            if "names" in stored and set(FEATURE_NAMES) <= set(stored["names"].tolist()):
+                data_file = candidate
+                break
+    if not data_file.exists():
+        pairs = load_stories(args.data, "train", 0, args.n, args.cache)
+        x, labels = build_dataset(pairs, priors, default_prior, args.jobs)
+        np.savez(data_file, x=x, labels=labels, names=np.array(FEATURE_NAMES))
+    with np.load(data_file) as stored:
+        names = stored["names"].tolist()
+        x = stored["x"][:, [names.index(name) for name in FEATURE_NAMES]]
+        labels = stored["labels"]
+    y = (1 - args.bigram_weight) * labels[:, 0] + args.bigram_weight * labels[:, 1]
+    print(f"{len(y)} sentences in {time.perf_counter() - t0:.0f}s")
+    model = HistGradientBoostingRegressor(
+        max_iter=args.trees,
+        max_leaf_nodes=args.leaves,
+        max_depth=args.depth,
+        learning_rate=0.05,
+        min_samples_leaf=50,
+        l2_regularization=1.0,
+        early_stopping=False,
+        random_state=SEED,
+    )
+    model.fit(x, y)
+    arrays = export_trees(model, x.shape[1])
+
+    from newsbrief.summarize.learned import TreeEnsemble
+
+    baseline = float(np.ravel(model._baseline_prediction)[0])
+    ensemble = TreeEnsemble(
+        feature=arrays["feature"].astype(np.int64),
+        threshold=arrays["threshold"],
+        left=arrays["left"].astype(np.int64),
+        right=arrays["right"].astype(np.int64),
+        value=arrays["value"],
+        baseline=baseline,
+        depth=int(arrays["depth"]),
+        feature_names=FEATURE_NAMES,
+    )
+    sample = x[:: max(len(x) // 5000, 1)]
+    gap = np.abs(ensemble.predict(sample) - model.predict(sample)).max()
+    if gap > 1e-9:
+        raise SystemExit(f"exported trees disagree with scikit-learn by {gap}")
+    meta = {
+        "baseline": baseline,
+        "depth": int(arrays["depth"]),
+        "feature_names": list(FEATURE_NAMES),
+        "trained_on": f"multinews train clusters 0..{args.n - 1}",
+        "priors": f"multinews train clusters {args.n}..end",
+        "label": f"clipped unigram/bigram precision vs reference, bigram weight {args.bigram_weight}",
+        "params": {k: v for k, v in model.get_params().items() if k != "random_state"},
+        "seed": SEED,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        args.out,
+        meta=np.array(json.dumps(meta, sort_keys=True, default=str)),
+        prior_words=prior_words,
+        prior_values=prior_values,
+        **{k: v for k, v in arrays.items() if k != "depth"},
+    )
+    r2 = 1 - np.mean((model.predict(x) - y) ** 2) / np.var(y)
+    print(f"train R^2 {r2:.3f}; wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,197 @@
+"""Story grouping: batch, streaming, bad input, and the B-cubed score."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newsbrief.cluster import (
+    StoryGrouper,
+    average_link,
+    bcubed,
+    group_stories,
+    headline,
+)
+from newsbrief.model import Article
+
+STORIES = Path(__file__).parent / "data" / "stories"
+
+
+def fixture_articles() -> list[Article]:
+    """Three footbridge reports, two election reports, a penguin story, an archive notice."""
+    return [
+        Article.from_text(path.read_text(encoding="utf-8"), source=path.name)
+        for path in sorted(STORIES.glob("*.txt"))
+    ]
+
+
+def partition(grouping, articles: list[Article]) -> set[frozenset[str]]:
+    story_of = grouping.story_of()
+    groups: dict[str, set[str]] = {}
+    for article in articles:
+        groups.setdefault(story_of[article.id], set()).add(article.source)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_two_obvious_stories_a_singleton_and_a_notice() -> None:
+    articles = fixture_articles()
+    grouping = group_stories(articles)
+    assert partition(grouping, articles) == {
+        frozenset({"bridge-herald.txt", "bridge-radio.txt", "bridge-wire.txt"}),
+        frozenset({"election-post.txt", "election-times.txt"}),
+        frozenset({"penguins.txt"}),
+        frozenset({"archive-notice.txt"}),
+    }
+    # Largest first, singletons after, non-articles last and flagged.
+    assert [g.size for g in grouping.groups] == [3, 2, 1, 1]
+    assert grouping.groups[-1].non_article == "not an article: web-archive notice"
+    assert len(grouping.stories) == 3 and len(grouping.non_articles) == 1
+    assert "footbridge" in grouping.groups[0].label.lower()
+    assert any("not articles" in note for note in grouping.notes)
+
+
+def test_result_does_not_depend_on_input_order() -> None:
+    articles = fixture_articles()
+    shuffled = articles[:]
+    random.Random(3).shuffle(shuffled)
+    assert group_stories(articles).groups[0].id == group_stories(shuffled).groups[0].id
+    assert partition(group_stories(shuffled), shuffled) == partition(
+        group_stories(articles), articles
+    )
+
+
+def test_bad_input_is_handled() -> None:
+    grouper = StoryGrouper()
+    assert group_stories([]).groups == ()
+    one = Article.from_text("A lone article about a storm in Kelby.", source="one")
+    (only,) = group_stories([one]).groups
+    assert only.article_ids == (one.id,) and only.non_article is None
+    empty = Article(id="e", text="   ", source="empty.txt")
+    grouping = grouper.group([one, empty, one])
+    assert any("empty text" in note for note in grouping.notes)
+    assert any("repeat an id" in note for note in grouping.notes)
+    assert {g.non_article for g in grouping.groups} == {None, "empty text"}
+    # Identical articles under different ids (syndicated copies) make one story.
+    text = (STORIES / "penguins.txt").read_text(encoding="utf-8")
+    copies = [Article(id=f"c{i}", text=text, source=f"c{i}") for i in range(5)]
+    (story,) = group_stories(copies).groups
+    assert story.size == 5
+
+
+def test_dates_keep_distant_articles_apart_and_missing_dates_are_ignored() -> None:
+    text = (STORIES / "bridge-herald.txt").read_text(encoding="utf-8")
+    early = Article(id="a", text=text, source="a", date="2024-01-01")
+    late = Article(id="b", text=text, source="b", date="2024-03-01")
+    undated = Article(id="c", text=text, source="c")
+    assert len(group_stories([early, late]).groups) == 2
+    assert len(group_stories([early, undated]).groups) == 1
+    assert len(group_stories([early, late], StoryGrouper(max_days=None)).groups) == 1
+
+
+def test_average_link_does_not_chain() -> None:
+    # 0-1 and 1-2 are similar, 0-2 are not: single link would chain all three.
+    rows, cols, sims = np.array([0, 1]), np.array([1, 2]), np.array([0.5, 0.5])
+    labels = average_link(3, rows, cols, sims, 0.3)
+    assert labels[0] == labels[1] != labels[2]
+    # With 0-2 similar too, the three form one group.
+    labels = average_link(3, np.array([0, 1, 0]), np.array([1, 2, 2]), np.array([0.5] * 3), 0.3)
+    assert len(set(labels.tolist())) == 1
+
+
+@pytest.mark.parametrize(
+    ("gold", "predicted", "expected"),
+    [
+        # Worked by hand: per-item precisions 2/3, 2/3, 1/3, 1, 1 and recalls 1, 1, 1/3,
+        # 2/3, 2/3, both averaging 11/15.
+        ("aabbb", "11122", (11 / 15, 11 / 15, 11 / 15)),
+        # All singletons: precision 1, recall (1/2 + 1/2 + 1) / 3 = 2/3, F1 = 0.8.
+        ("aab", "123", (1.0, 2 / 3, 0.8)),
+        # One group for everything: precision (2/3 + 2/3 + 1/3) / 3 = 5/9, recall 1.
+        ("aab", "111", (5 / 9, 1.0, 2 * (5 / 9) / (5 / 9 + 1))),
+        ("ab", "xy", (1.0, 1.0, 1.0)),
+    ],
+)
+def test_bcubed_against_hand_computed_values(gold: str, predicted: str, expected) -> None:
+    assert bcubed(list(gold), list(predicted)) == pytest.approx(expected)
+
+
+def test_bcubed_rejects_mismatched_lengths() -> None:
+    with pytest.raises(ValueError):
+        bcubed(["a"], ["a", "b"])
+    assert bcubed([], []) == (0.0, 0.0, 0.0)
+
+
+def test_stream_matches_batch_on_the_fixture() -> None:
+    articles = fixture_articles()
+    stream = StoryGrouper().stream()
+    assignments = [stream.add(a) for a in articles]
+    by_source: dict[str, str] = {
+        a.source: x.story_id for a, x in zip(articles, assignments, strict=True)
+    }
+    assert by_source["bridge-herald.txt"] == by_source["bridge-radio.txt"]
+    assert by_source["bridge-herald.txt"] == by_source["bridge-wire.txt"]
+    assert by_source["election-post.txt"] == by_source["election-times.txt"]
+    assert by_source["penguins.txt"] not in {
+        by_source["bridge-wire.txt"],
+        by_source["election-post.txt"],
+    }
+    notice = assignments[[a.source for a in articles].index("archive-notice.txt")]
+    assert notice.non_article == "not an article: web-archive notice"
+    assert sum(x.new_story for x in assignments if x.non_article is None) == 3
+    # A re-sent article keeps its story and is flagged, not counted twice.
+    again = stream.add(articles[1])
+    assert again.duplicate and again.story_id == assignments[1].story_id
+
+
+def test_stream_window_bounds_memory_and_closes_old_stories() -> None:
+    articles = fixture_articles()
+    bridge = [a for a in articles if a.source.startswith("bridge")]
+    grouper = replace(StoryGrouper(), window_articles=3)
+    stream = grouper.stream()
+    first = stream.add(bridge[0])
+    # Many unrelated one-off articles push the bridge story out of the window.
+    fillers = [
+        Article(
+            id=f"f{i}", text=f"Filler report number {i} about topic{i} and place{i}.", source="f"
+        )
+        for i in range(10)
+    ]
+    for filler in fillers:
+        stream.add(filler)
+        assert stream.n_open <= 4
+    late = stream.add(bridge[1])
+    assert late.new_story and late.story_id != first.story_id
+    # Inside the window, the same pair joins.
+    fresh = StoryGrouper().stream()
+    assert fresh.add(bridge[0]).story_id == fresh.add(bridge[1]).story_id
+
+
+def test_stream_date_window() -> None:
+    text = (STORIES / "election-post.txt").read_text(encoding="utf-8")
+    stream = replace(StoryGrouper(), window_days=3).stream()
+    a = stream.add(Article(id="a", text=text, source="a", date="2024-05-01"))
+    stream.add(
+        Article(id="x", text="Unrelated note about gardening tools.", source="x", date="2024-05-20")
+    )
+    b = stream.add(Article(id="b", text=text, source="b", date="2024-05-21"))
+    assert b.new_story and b.story_id != a.story_id
+
+
+def test_headline_prefers_the_most_central_title() -> None:
+    titles = ["Bridge closed", "Harborton bridge closed over corrosion", "Corrosion found"]
+    assert headline(["x"], titles) == "Harborton bridge closed over corrosion"
+    assert headline(["First sentence here. Second one."]) == "First sentence here."
+    assert headline([""]) == "(untitled)"
+
+
+def test_settings_are_validated() -> None:
+    with pytest.raises(ValueError):
+        StoryGrouper(threshold=0.0)
+    with pytest.raises(ValueError):
+        StoryGrouper(n_neighbors=0)
+    with pytest.raises(ValueError):
+        StoryGrouper(window_articles=0)

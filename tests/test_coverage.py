@@ -1,0 +1,122 @@
+"""newsbrief's own summarizer: the shipped model, its features and its choices."""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from conftest import make_story
+
+from newsbrief.dedup import SentenceSupport
+from newsbrief.model import Budget
+from newsbrief.summarize.coverage import NewsbriefSummarizer
+from newsbrief.summarize.features import FEATURE_NAMES, analyse
+from newsbrief.summarize.learned import load_model
+
+CENTRAL = (
+    "The city council approved the new harbour bridge budget of 40 million dollars on Tuesday."
+)
+ARTICLES = (
+    f"{CENTRAL} Work is expected to start in the spring. "
+    "Local cafes reported a busy weekend of brunch trade.",
+    "Residents had waited years for a decision on the crossing. "
+    f"{CENTRAL} Opponents said the harbour bridge budget was too high.",
+    "A decision on the harbour bridge came after a long debate. "
+    f"{CENTRAL} The mayor called the vote historic for the city.",
+)
+OFF_TOPIC = "Local cafes reported a busy weekend of brunch trade."
+
+
+def support_story():
+    return SentenceSupport().run(make_story(*ARTICLES))
+
+
+def test_model_file_loads_and_matches_features() -> None:
+    model = load_model()
+    assert model.trees.feature_names == FEATURE_NAMES
+    assert model.trees.feature.shape == model.trees.threshold.shape
+    assert model.trees.feature.max() < len(FEATURE_NAMES)
+    assert len(model.priors) > 1000
+    assert 0.0 < model.default_prior < 1.0
+    assert all(0.0 <= v <= 1.0 for v in list(model.priors.values())[:1000])
+
+
+def test_features_are_finite_and_shaped() -> None:
+    story = support_story()
+    model = load_model()
+    features = analyse(story, model.priors, model.default_prior).features
+    assert features.shape == (len(story.sentences), len(FEATURE_NAMES))
+    assert np.isfinite(features).all()
+    first = FEATURE_NAMES.index("is_first")
+    assert features[0, first] == 1.0
+    support = FEATURE_NAMES.index("support")
+    central_rows = [i for i, s in enumerate(story.sentences) if s.text == CENTRAL]
+    assert (features[central_rows, support] == 1.0).all()
+
+
+def test_tree_ensemble_walks_a_hand_made_tree() -> None:
+    from newsbrief.summarize.learned import TreeEnsemble
+
+    # One stump: feature 1 <= 0.5 -> 2.0 else 5.0, baseline 1.0; a second, empty tree.
+    trees = TreeEnsemble(
+        feature=np.array([[1, 0, 0], [0, 0, 0]]),
+        threshold=np.array([[0.5, np.inf, np.inf], [np.inf, np.inf, np.inf]]),
+        left=np.array([[1, 1, 2], [0, 1, 2]]),
+        right=np.array([[2, 1, 2], [0, 1, 2]]),
+        value=np.array([[0.0, 2.0, 5.0], [0.25, 0.0, 0.0]]),
+        baseline=1.0,
+        depth=2,
+        feature_names=("a", "b"),
+    )
+    got = trees.predict(np.array([[9.0, 0.1], [9.0, 0.9], [0.0, 0.5]]))
+    assert got.tolist() == [3.25, 6.25, 3.25]
+
+
+def test_scorer_is_deterministic() -> None:
+    story = support_story()
+    summarizer = NewsbriefSummarizer()
+    first = summarizer.sentence_scores(story)
+    again = NewsbriefSummarizer().sentence_scores(pickle.loads(pickle.dumps(story)))
+    assert np.array_equal(first, again)
+    budget = Budget(max_words=40)
+    assert summarizer.summarize(story, budget) == summarizer.summarize(story, budget)
+
+
+def test_central_repeated_sentence_beats_off_topic_one() -> None:
+    story = support_story()
+    selection = NewsbriefSummarizer().summarize(story, Budget(max_words=20))
+    chosen = {s.id: s.text for s in story.sentences if s.id in selection.sentence_ids}
+    assert CENTRAL in chosen.values()
+    assert OFF_TOPIC not in chosen.values()
+    # States the repeated fact once, not three times.
+    assert list(chosen.values()).count(CENTRAL) == 1
+
+
+@pytest.mark.parametrize("words", [1, 5, 12, 20, 40, 1000])
+def test_budget_holds(words: int) -> None:
+    story = support_story()
+    selection = NewsbriefSummarizer().summarize(story, Budget(max_words=words))
+    by_id = {s.id: s for s in story.sentences}
+    assert selection.n_words <= words
+    assert selection.n_words == sum(by_id[i].n_words for i in selection.sentence_ids)
+    assert len(set(selection.sentence_ids)) == len(selection.sentence_ids)
+
+
+def test_empty_one_sentence_and_one_article_stories() -> None:
+    summarizer = NewsbriefSummarizer()
+    empty = replace(make_story("placeholder text here."), sentences=(), support=())
+    assert summarizer.summarize(empty, Budget(max_words=10)).sentence_ids == ()
+    one = SentenceSupport().run(make_story("The bridge opened to traffic on Monday morning."))
+    assert len(summarizer.summarize(one, Budget(max_words=50)).sentence_ids) == 1
+    single = SentenceSupport().run(make_story(ARTICLES[0]))
+    selection = summarizer.summarize(single, Budget(max_words=30))
+    assert 0 < selection.n_words <= 30
+
+
+def test_hyperparameters_are_checked() -> None:
+    with pytest.raises(ValueError):
+        NewsbriefSummarizer(coverage_weight=-1.0)
+    with pytest.raises(ValueError):
+        NewsbriefSummarizer(max_similarity=0.0)

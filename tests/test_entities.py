@@ -1,0 +1,190 @@
+"""Entities stage: rule-based mentions, roles, variant merging, the optional spaCy hook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from conftest import make_article
+
+import newsbrief.entities as entities_module
+from newsbrief.attribute import attribute
+from newsbrief.entities import EntityStage, find_mentions, name_distance
+from newsbrief.model import Brief, Selection, Story
+from newsbrief.pipeline import Pipeline, brief, build_story
+from newsbrief.registry import summarizers
+
+ARTICLE_A = (
+    "Russian President Vladimir Putin met US Secretary of State Rex Tillerson in Moscow on "
+    "Tuesday.\n\n"
+    "Putin said the Russian Federation wanted the talks to continue in Astana.\n\n"
+    "The chief of the Russian delegation Alexander Lavrentiev said the zones were ready.\n\n"
+    "Tillerson told reporters that the U.S. would send observers."
+)
+ARTICLE_B = (
+    "Secretary of State Rex Tillerson met President Putin, the State Department said.\n\n"
+    "Alexander Lavrentyev, who led the Russian team, said Russia and the United States agreed.\n\n"
+    "Meanwhile, officials in Washington said the USA had not decided.\n\n"
+    "Lavrentyev added that Iran would join the talks in Astana."
+)
+
+
+def lead_pipeline() -> Pipeline:
+    """The default pipeline with the lead summarizer (keeps these tests off the learned model)."""
+    return Pipeline.default().replace("summarize", summarizers.get("lead.v1")())
+
+
+def story_of(*texts: str) -> Story:
+    return build_story(make_article(t, source=f"s{i}.txt") for i, t in enumerate(texts))
+
+
+def bare_brief(story: Story) -> Brief:
+    empty = Selection(sentence_ids=(), scores=(), n_words=0)
+    return attribute(story, empty, max_words=50, method="test")
+
+
+def run_stage(*texts: str, **settings: object) -> Brief:
+    story = story_of(*texts)
+    return EntityStage(use_spacy=False, **settings).run(story, bare_brief(story))  # type: ignore[arg-type]
+
+
+def by_name(result: Brief) -> dict[str, object]:
+    return {e.name: e for e in result.entities}
+
+
+def test_titles_become_roles_and_mark_people() -> None:
+    mentions = find_mentions("Russian President Vladimir Putin met reporters.", 1)
+    assert [(m.text, m.role, m.kind_hint) for m in mentions] == [
+        ("Vladimir Putin", "Russian President", "person")
+    ]
+    kremlin, peskov = find_mentions("It was, Kremlin spokesman Dmitry Peskov said, too early.", 1)
+    assert (peskov.text, peskov.role) == ("Dmitry Peskov", "Kremlin spokesman")
+    assert kremlin.text == "Kremlin"
+
+
+def test_sentence_initial_common_word_is_not_a_name() -> None:
+    story_caps = frozenset({"Geneva"})
+    mentions = find_mentions(
+        "Meanwhile, officials in Geneva waited.", 1, mid_sentence_caps=story_caps
+    )
+    assert [m.text for m in mentions] == ["Geneva"]
+    # Without a story to ask, only stop words are refused at a sentence start.
+    assert [m.text for m in find_mentions("Geneva hosted the talks.", 1)] == ["Geneva"]
+
+
+def test_headlines_and_menus_are_skipped() -> None:
+    assert find_mentions("Arabic AR Chinese ZH English EN French FR German DE", 1) == []
+
+
+def test_variants_merge_aliases_surnames_and_transliterations() -> None:
+    result = run_stage(ARTICLE_A, ARTICLE_B)
+    names = by_name(result)
+    putin = names["Vladimir Putin"]
+    assert putin.kind == "person" and "Putin" in putin.variants
+    assert putin.role == "Russian President"
+    lavrentiev = next(e for e in result.entities if "Lavrent" in e.name)
+    assert {lavrentiev.name, *lavrentiev.variants} >= {
+        "Alexander Lavrentiev",
+        "Alexander Lavrentyev",
+    }
+    assert lavrentiev.mentions == 3
+    us = names["United States"]
+    assert us.kind == "place" and {"U.S.", "USA"} <= set(us.variants)
+    russia = names["Russia"]
+    assert "Russian Federation" in russia.variants
+    tillerson = names["Rex Tillerson"]
+    assert tillerson.role and tillerson.role.endswith("Secretary of State")
+    assert dict(tillerson.mentions_by_source) == {1: 2, 2: 1} or dict(
+        tillerson.mentions_by_source
+    ) == {1: 1, 2: 2}
+    assert tillerson.citations == (1, 2)
+    assert names["State Department"].kind == "organization"
+    # Nationality adjectives qualify roles; they are not entities.
+    assert "Russian" not in names
+
+
+def test_two_people_sharing_a_surname_are_not_merged() -> None:
+    result = run_stage(
+        "Hillary Clinton spoke first.\n\nBill Clinton spoke next.\n\nClinton left early.",
+        max_entities=10,
+    )
+    names = by_name(result)
+    assert "Hillary Clinton" in names and "Bill Clinton" in names
+
+
+def test_name_distance() -> None:
+    assert name_distance("Lavrentiev", "Lavrentyev") == pytest.approx(0.1)
+    assert name_distance("Iran", "Iraq") > 0.2
+
+
+def test_list_is_bounded_and_no_kind_fills_it() -> None:
+    text = (
+        "Leaders of France, Germany, Italy, Spain, Poland, Greece and Sweden met Prime Minister "
+        "Anna Berg and President Tomas Lind in Brussels.\n\n"
+        "France, Germany, Italy, Spain, Poland, Greece and Sweden backed Anna Berg."
+    )
+    result = run_stage(text, max_entities=6)
+    assert len(result.entities) == 6
+    assert sum(e.kind == "place" for e in result.entities) <= 3
+    assert {"Anna Berg", "Tomas Lind"} <= set(by_name(result))
+
+
+@dataclass
+class _FakeSpan:
+    text: str
+    label_: str
+    start_char: int
+
+
+@dataclass
+class _FakeDoc:
+    ents: list[_FakeSpan]
+
+
+def test_spacy_pipeline_is_used_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fake_nlp(text: str) -> _FakeDoc:
+        spans = []
+        for name, label in (("Zorblat Quux", "PERSON"), ("Quux", "PERSON"), ("Narnia", "GPE")):
+            at = text.find(name)
+            if at >= 0 and not (name == "Quux" and "Zorblat" in text):
+                spans.append(_FakeSpan(name, label, at))
+        return _FakeDoc(spans)
+
+    monkeypatch.setattr(entities_module, "load_spacy_pipeline", lambda: fake_nlp)
+    story = story_of("zorblat quux visited. Zorblat Quux landed in Narnia.\n\nQuux left.")
+    result = EntityStage().run(story, bare_brief(story))
+    names = by_name(result)
+    assert names["Zorblat Quux"].kind == "person" and names["Zorblat Quux"].mentions == 2
+    assert names["Narnia"].kind == "place"
+
+
+def test_without_spacy_the_rules_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(entities_module, "load_spacy_pipeline", lambda: None)
+    story = story_of(ARTICLE_A)
+    assert EntityStage().run(story, bare_brief(story)).entities
+
+
+def test_pipeline_switch_and_rendering() -> None:
+    article = make_article(ARTICLE_A)
+    full = brief([article], pipeline=lead_pipeline())
+    assert any(e.name == "Vladimir Putin" for e in full.entities)
+    assert "## Who and where" in full.to_markdown()
+    assert full.to_dict()["entities"][0]["mentions_by_source"][0]["source"] == 1
+    without = brief([article], pipeline=lead_pipeline().remove("entities"))
+    assert without.entities == ()
+    assert "## Who and where" not in without.to_markdown()
+
+
+def test_spacy_is_optional_and_never_downloaded() -> None:
+    # spaCy is an optional extra: without it (or without an English pipeline) the loader
+    # answers None and the rules run; it never tries to download a model.
+    nlp = entities_module.load_spacy_pipeline()
+    assert nlp is None or callable(nlp)
+
+
+def test_stages_round_trip_through_config() -> None:
+    pipeline = lead_pipeline().with_settings("entities", max_entities=5)
+    rebuilt = Pipeline.from_config(pipeline.to_config())
+    assert rebuilt.names == pipeline.names
+    assert rebuilt.get("entities") == EntityStage(max_entities=5)
+    assert rebuilt.get("timeline") == pipeline.get("timeline")

@@ -1,0 +1,125 @@
+"""The contract every registered summarizer keeps (sklearn-style common tests)."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+
+import pytest
+from conftest import make_story
+
+import newsbrief.summarize  # noqa: F401 (registers the built-in summarizers)
+from newsbrief.dedup import SentenceSupport
+from newsbrief.model import Budget, Selection, Story
+from newsbrief.registry import summarizers
+from newsbrief.summarize.base import reading_order
+
+TEXTS = (
+    "The Kessel Street footbridge over the Ardley River collapsed on Tuesday morning. "
+    "Fourteen people were injured, three of them seriously. "
+    "Fire crews reached the last trapped commuter shortly before ten o'clock in the morning, "
+    "and nobody was believed to be missing when the search ended. "
+    "It rained.",
+    "A footbridge over the Ardley River in Harborton collapsed on Tuesday, injuring twelve people. "
+    "The bridge opened in 1978 and was last inspected in 2023, when engineers noted corrosion "
+    "on its steel supports. "
+    "Mayor Ruth Calloway ordered an independent review of all eleven river crossings in the city.",
+    "A free ferry shuttle will replace the collapsed footbridge from Friday. "
+    "The shuttle runs every fifteen minutes between Eastbank pier and the station landing. "
+    "Investigators from the state Transport Safety Board said corroded bolts were the most "
+    "likely cause of the collapse, in findings published on Friday after three days of work "
+    "on the riverbank below the fallen span of the bridge.",
+)
+
+NAMES = summarizers.names()
+
+
+@pytest.fixture(scope="module")
+def story() -> Story:
+    return SentenceSupport().run(make_story(*TEXTS))
+
+
+def _make(name: str):
+    return summarizers.get(name)()
+
+
+def _check_selection(story: Story, selection: Selection, budget: Budget) -> None:
+    by_id = {s.id: s for s in story.sentences}
+    assert isinstance(selection, Selection)
+    assert selection.n_words <= budget.max_words
+    assert len(set(selection.sentence_ids)) == len(selection.sentence_ids)
+    assert set(selection.sentence_ids) <= set(by_id), "ids must come from the story"
+    # Whole sentences only: the words used are exactly the chosen sentences' words.
+    assert selection.n_words == sum(by_id[i].n_words for i in selection.sentence_ids)
+    assert len(selection.scores) == len(selection.sentence_ids)
+    assert list(selection.sentence_ids) == reading_order(story, selection.sentence_ids)
+
+
+def test_registry_is_not_empty() -> None:
+    assert {"lead.v1", "newsbrief.v1"} <= set(NAMES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_budget_kept_whole_sentences_from_the_story(name: str, story: Story) -> None:
+    summarizer = _make(name)
+    for max_words in range(1, 201):
+        budget = Budget(max_words=max_words)
+        _check_selection(story, summarizer.summarize(story, budget), budget)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_large_budget_selects_something(name: str, story: Story) -> None:
+    if name == "oracle.v1":
+        pytest.skip("the oracle needs a reference summary to choose anything")
+    assert _make(name).summarize(story, Budget(max_words=200)).sentence_ids
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_deterministic(name: str, story: Story) -> None:
+    budget = Budget(max_words=40)
+    first = _make(name).summarize(story, budget)
+    assert _make(name).summarize(story, budget) == first
+    assert _make(name).summarize(copy.deepcopy(story), budget) == first
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_empty_story(name: str) -> None:
+    empty = Story(id="empty", articles=(), sentences=())
+    selection = _make(name).summarize(empty, Budget(max_words=50))
+    assert selection.sentence_ids == () and selection.n_words == 0
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_one_sentence_story(name: str) -> None:
+    single = SentenceSupport().run(
+        make_story("The Kessel Street footbridge over the Ardley River collapsed on Tuesday.")
+    )
+    (sentence,) = single.sentences
+    too_small = Budget(max_words=sentence.n_words - 1)
+    assert _make(name).summarize(single, too_small).sentence_ids == ()
+    roomy = Budget(max_words=50)
+    selection = _make(name).summarize(single, roomy)
+    _check_selection(single, selection, roomy)
+    if name != "oracle.v1":
+        assert selection.sentence_ids == (sentence.id,)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_input_story_unchanged(name: str, story: Story) -> None:
+    before = copy.deepcopy(story)
+    _make(name).summarize(story, Budget(max_words=60))
+    assert story == before
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_picklable(name: str, story: Story) -> None:
+    summarizer = _make(name)
+    clone = pickle.loads(pickle.dumps(summarizer))
+    assert clone == summarizer
+    budget = Budget(max_words=60)
+    assert clone.summarize(story, budget) == summarizer.summarize(story, budget)
+
+
+def test_budget_must_be_positive() -> None:
+    with pytest.raises(ValueError):
+        Budget(max_words=0)

@@ -1,0 +1,289 @@
+"""Timeline stage: date finding, each resolution rule, merging, the stage in the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from conftest import make_article
+
+from newsbrief.attribute import attribute
+from newsbrief.model import Brief, Selection, Story, TimelineEvent
+from newsbrief.pipeline import Pipeline, brief, build_story
+from newsbrief.registry import summarizers
+from newsbrief.render import format_event_date
+from newsbrief.timeline import (
+    TimelineStage,
+    find_date_expressions,
+    resolve,
+    resolve_in_sentence,
+    sentence_tense,
+)
+
+THU_6_JULY = date(2017, 7, 6)  # a Thursday
+FRI_7_JULY = date(2017, 7, 7)
+SAT_8_JULY = date(2017, 7, 8)
+
+
+def lead_pipeline() -> Pipeline:
+    """The default pipeline with the lead summarizer (keeps these tests off the learned model)."""
+    return Pipeline.default().replace("summarize", summarizers.get("lead.v1")())
+
+
+def dates_in(sentence: str, published: date | None) -> list[tuple[str, str, str | None]]:
+    return [(r.date, r.precision, r.end) for _, r in resolve_in_sentence(sentence, published)]
+
+
+def bare_brief(story: Story) -> Brief:
+    empty = Selection(sentence_ids=(), scores=(), n_words=0)
+    return attribute(story, empty, max_words=50, method="test")
+
+
+def test_past_weekday_is_the_one_before_publication() -> None:
+    sentence = "On Wednesday, the minister said the talks had ended."
+    assert dates_in(sentence, THU_6_JULY) == [("2017-07-05", "day", None)]
+
+
+def test_weekday_in_a_preview_is_the_coming_one() -> None:
+    sentence = "The cease-fire is set to take effect Sunday at noon Damascus time."
+    assert dates_in(sentence, FRI_7_JULY) == [("2017-07-09", "day", None)]
+    (expression,) = find_date_expressions(sentence)
+    assert expression.text == "Sunday at noon Damascus time"
+
+
+def test_reporting_verb_keeps_a_weekday_in_the_past_despite_future_words() -> None:
+    sentence = "Officials said on Friday that the deal will take effect soon."
+    (expression,) = find_date_expressions(sentence)
+    assert sentence_tense(sentence, expression) == "past"
+    assert dates_in(sentence, SAT_8_JULY) == [("2017-07-07", "day", None)]
+
+
+def test_same_weekday_as_publication_is_that_day() -> None:
+    assert dates_in("Haaretz reported on Thursday that talks stalled.", THU_6_JULY) == [
+        ("2017-07-06", "day", None)
+    ]
+
+
+def test_last_and_next_weekday() -> None:
+    assert dates_in("They met last Thursday.", THU_6_JULY) == [("2017-06-29", "day", None)]
+    assert dates_in("They meet next Thursday.", THU_6_JULY) == [("2017-07-13", "day", None)]
+
+
+def test_future_date_without_year_in_a_preview_is_the_coming_one() -> None:
+    sentence = "The cease-fire is set to take effect July 9 at noon Damascus time."
+    assert dates_in(sentence, SAT_8_JULY) == [("2017-07-09", "day", None)]
+
+
+def test_past_date_without_year_in_a_recap_is_the_past_one() -> None:
+    sentence = "The three countries signed a memorandum on May 4 in Astana."
+    assert dates_in(sentence, THU_6_JULY) == [("2017-05-04", "day", None)]
+
+
+def test_december_date_in_a_january_article_is_last_year() -> None:
+    assert dates_in("The vote took place on December 28.", date(2018, 1, 3)) == [
+        ("2017-12-28", "day", None)
+    ]
+
+
+def test_tense_breaks_a_near_tie() -> None:
+    # 5 January is ~half a year from July either way: the tense decides.
+    assert dates_in("Talks will resume on January 5.", THU_6_JULY) == [("2018-01-05", "day", None)]
+    assert dates_in("Talks resumed on January 5.", THU_6_JULY) == [("2017-01-05", "day", None)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "The next round will be held at the end of August.",
+            ("2017-08-21", "range", "2017-08-31"),
+        ),
+        ("The next round will be held in late August.", ("2017-08-21", "range", "2017-08-31")),
+        ("Talks are planned for mid-September.", ("2017-09-11", "range", "2017-09-20")),
+        ("Fighting flared in early June 2016.", ("2016-06-01", "range", "2016-06-10")),
+    ],
+)
+def test_ranges(sentence: str, expected: tuple[str, str, str]) -> None:
+    assert dates_in(sentence, THU_6_JULY) == [expected]
+
+
+def test_missing_publication_date_keeps_only_dates_with_a_year() -> None:
+    sentence = "On Wednesday officials recalled the July 9, 2017 deal and the May 4 memorandum."
+    assert dates_in(sentence, None) == [("2017-07-09", "day", None)]
+    assert dates_in("Talks resume in August.", None) == []
+    assert dates_in("The war began in 2011.", None) == [("2011", "year", None)]
+
+
+def test_month_and_year_is_month_precision() -> None:
+    assert dates_in("The offensive began in March 2015.", None) == [("2015-03", "month", None)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Prices may rise, analysts said.",  # "may" the verb
+        "Protesters march through the city.",  # "march" the verb
+        "The market opens on Sundays.",  # a habit, not a date
+        "The score was 3-1 after 20 minutes.",
+    ],
+)
+def test_not_dates(sentence: str) -> None:
+    assert dates_in(sentence, THU_6_JULY) == []
+
+
+def test_invalid_day_is_dropped() -> None:
+    assert dates_in("It happened on February 30, 2017.", None) == []
+
+
+def test_lowercased_text_still_resolves() -> None:
+    # Multi-News is lower-cased; dates must survive that.
+    assert dates_in("the deal took effect on july 9, 2017 at noon.", None) == [
+        ("2017-07-09", "day", None)
+    ]
+
+
+def test_expression_label_and_offsets() -> None:
+    sentence = "Russia and Iran signed the memorandum on May 4, 2017 in Astana."
+    (expression,) = find_date_expressions(sentence)
+    assert sentence[expression.start : expression.end].startswith("May 4, 2017")
+    resolved = resolve(expression, None)
+    assert resolved is not None and resolved.date == "2017-05-04"
+
+
+def _two_source_story() -> Story:
+    first = make_article(
+        "The cease-fire in southwest Syria is set to take effect July 9 at noon.\n\n"
+        "Russia, Turkey and Iran signed a memorandum on May 4 in Astana.",
+        date="2017-07-08",
+        source="a.txt",
+    )
+    second = make_article(
+        "A cease-fire in southwest Syria will take effect on Sunday at noon, officials said.\n\n"
+        "The weather in Geneva was mild.",
+        date="2017-07-07",
+        source="b.txt",
+    )
+    return build_story([first, second])
+
+
+def test_stage_merges_sources_and_sorts_by_date() -> None:
+    story = _two_source_story()
+    result = TimelineStage().run(story, bare_brief(story))
+    assert [e.date for e in result.timeline] == ["2017-05-04", "2017-07-09"]
+    ceasefire = result.timeline[1]
+    assert ceasefire.citations == (1, 2)  # both sources, merged
+    assert len(ceasefire.sentence_ids) == 2
+    assert ceasefire.label == "July 9 at noon"
+    assert result.timeline[0].citations == (1,) if story.articles[0].source == "a.txt" else (2,)
+
+
+def test_stage_is_bounded_and_leaves_input_alone() -> None:
+    text = "\n\n".join(f"Event number {d} happened on July {d}, 2017." for d in range(1, 21))
+    story = build_story([make_article(text)])
+    base = bare_brief(story)
+    result = TimelineStage(max_events=5).run(story, base)
+    assert len(result.timeline) == 5
+    assert base.timeline == ()
+    assert [e.date for e in result.timeline] == sorted(e.date for e in result.timeline)
+
+
+def test_stage_validates_settings() -> None:
+    with pytest.raises(ValueError, match="max_events"):
+        TimelineStage(max_events=0)
+
+
+def test_default_pipeline_has_the_brief_stages_and_they_can_be_removed() -> None:
+    names = Pipeline.default().names
+    assert names[-3:] == ("timeline", "entities", "disagreements")
+    text = "The summit will open on Monday in Geneva, the Swiss Foreign Ministry said today."
+    article = make_article(text, date="2017-07-06")
+    with_timeline = brief([article], pipeline=lead_pipeline())
+    without = brief([article], pipeline=lead_pipeline().remove("timeline"))
+    assert [e.date for e in with_timeline.timeline] == ["2017-07-06", "2017-07-10"]
+    assert without.timeline == ()
+    assert "## Timeline" in with_timeline.to_markdown()
+    assert "## Timeline" not in without.to_markdown()
+    assert with_timeline.to_dict()["timeline"][0]["citations"] == [1]
+
+
+def test_year_written_next_to_a_partial_date() -> None:
+    published = date(2013, 6, 19)
+    assert dates_in("On a mid-April day last year, he spoke.", published) == [
+        ("2012-04-11", "range", "2012-04-20")
+    ]
+    assert dates_in("In March this year the firm grew.", published) == [("2013-03", "month", None)]
+
+
+def test_month_followed_by_its_day_is_a_day() -> None:
+    assert dates_in("The list will be cut by nov. 14 based on votes.", date(2016, 9, 23)) == [
+        ("2016-11-14", "day", None)
+    ]
+
+
+def test_a_dated_copy_dates_what_its_undated_original_leaves_relative() -> None:
+    original = make_article(
+        "The cease-fire in southwest Syria is set to take effect Sunday at noon Damascus time, "
+        "officials said.\n\nThe deal was agreed in Hamburg.",
+        source="original.txt",
+    )
+    copy = make_article(
+        "The cease-fire in southwest Syria is set to take effect July 9 at noon Damascus time.",
+        source="copy.txt",
+        date="2017-07-08",
+    )
+    marked = replace(copy, duplicate_of=original.id)
+    story = build_story([original, marked])
+    story = replace(
+        story, sentences=tuple(s for s in story.sentences if s.article_id == original.id)
+    )
+    result = TimelineStage().run(story, bare_brief(story))
+    (event,) = result.timeline
+    assert (event.date, event.label) == ("2017-07-09", "July 9 at noon Damascus time")
+    original_number = next(s.number for s in result.sources if s.article_id == original.id)
+    assert event.citations == (original_number,)
+    assert "Sunday" in event.text  # described in the cited source's own words
+
+
+def test_markdown_dates_and_the_undated_note() -> None:
+    dated = make_article(
+        "The peace talks between the delegations ended on Wednesday in Astana, officials said.",
+        date="2017-07-06",
+    )
+    undated = make_article(
+        "The next round of peace talks will be held at the end of August in Astana, they said."
+    )
+    result = brief([dated, undated], pipeline=lead_pipeline())
+    markdown = result.to_markdown()
+    assert "**5 July 2017** (Wednesday)" in markdown
+    undated_number = next(s.number for s in result.sources if s.date is None)
+    assert f"_Sources [{undated_number}] give no publication date" in markdown
+    event = TimelineEvent(
+        date="2017-08-21", precision="range", end="2017-08-31", label="x", text="y", citations=(1,)
+    )
+    assert format_event_date(event) == "21–31 August 2017"
+    assert format_event_date(replace(event, date="2017-05", precision="month", end=None)) == (
+        "May 2017"
+    )
+
+
+def test_photo_captions_are_not_events() -> None:
+    text = (
+        "Displaced people leave a camp near the city, Syria May 4, 2017.\n\n"
+        "REUTERS/Some Photographer\n\n"
+        "The memorandum was signed in Astana on May 4, 2017, by three countries."
+    )
+    story = build_story([make_article(text)])
+    result = TimelineStage().run(story, bare_brief(story))
+    assert [e.text for e in result.timeline] == [
+        "The memorandum was signed in Astana on May 4, 2017, by three countries."
+    ]
+
+
+def test_month_then_a_number_that_is_not_a_year() -> None:
+    assert dates_in("In December, 40 % approved.", date(2019, 1, 22)) == [
+        ("2018-12", "month", None)
+    ]
+    assert dates_in("The murder in November, 2007 shocked Perugia.", None) == [
+        ("2007-11", "month", None)
+    ]
