@@ -12,7 +12,9 @@ Cases (each measured in a fresh process, so peak RSS belongs to that case alone)
 
 "articles used" counts the sources of the brief plus the copies listed under them.
 
-Timings are medians of ``--runs`` runs (the first, cold run included). Peak RSS is
+Timings are medians of ``--runs`` runs (the first, cold run included), wall clock and
+CPU (``process_time`` in-process, ``RUSAGE_CHILDREN`` for commands: on a shared, loaded
+machine CPU seconds are the comparable figure). Peak RSS is
 ``resource.getrusage(...).ru_maxrss`` of the measuring process (for the command-line cases, the
 largest child). Target (docs/benchmarks.md): ``cli examples`` under 1 s.
 
@@ -227,12 +229,14 @@ def worker(case: str, runs: int, n_articles: int, seed: int, data: str | None) -
         inputs = synthetic_articles(n_articles, seed=seed)
     else:
         inputs = data_documents(Path(str(data)), n_articles)
-    seconds = []
+    seconds, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = brief(inputs, words=150)
         seconds.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     return {
+        "cpu": statistics.median(cpu),
         "articles": len(inputs),
         # Articles used: sources plus the copies listed under them ("also carried by").
         "sources": sum(1 + len(source.copies) for source in result.sources),
@@ -243,8 +247,12 @@ def worker(case: str, runs: int, n_articles: int, seed: int, data: str | None) -
     }
 
 
-def stage_times(n_articles: int, seed: int) -> list[tuple[str, float]]:
-    """Seconds spent in each stage of the default pipeline on one synthetic story."""
+def stage_times(n_articles: int, seed: int) -> list[tuple[str, float, float]]:
+    """Wall and CPU seconds spent in each stage of the default pipeline on one synthetic story.
+
+    CPU seconds (``time.process_time``) are the figure to compare on a shared, loaded
+    machine: wall time there mostly measures the other processes.
+    """
     from newsbrief.attribute import attribute
     from newsbrief.ingest import read_inputs
     from newsbrief.model import Budget
@@ -252,30 +260,32 @@ def stage_times(n_articles: int, seed: int) -> list[tuple[str, float]]:
 
     pipeline = Pipeline.default()
     texts = synthetic_articles(n_articles, seed=seed)
-    times = []
-    start = time.perf_counter()
+    times: list[tuple[str, float, float]] = []
+    clock = [time.perf_counter(), time.process_time()]
+
+    def lap(name: str) -> None:
+        now = [time.perf_counter(), time.process_time()]
+        times.append((name, now[0] - clock[0], now[1] - clock[1]))
+        clock[:] = now
+
     read = read_inputs(texts)
-    times.append(("read", time.perf_counter() - start))
-    start = time.perf_counter()
+    lap("read")
     articles, _ = pipeline.clean(read.articles)
     story = build_story(articles)
-    times.append(("article stages + sentences", time.perf_counter() - start))
+    lap("article stages + sentences")
     for name in pipeline.names:
         stage = pipeline.get(name)
         if stage_kind(stage) == "story":
-            start = time.perf_counter()
             story = stage.run(story)
-            times.append((name, time.perf_counter() - start))
-    start = time.perf_counter()
+            lap(name)
     selection = pipeline.summarizer.summarize(story, Budget(max_words=150))
     result = attribute(story, selection, max_words=150, method=pipeline.summarizer.name)
-    times.append(("summarize + attribute", time.perf_counter() - start))
+    lap("summarize + attribute")
     for name in pipeline.names:
         stage = pipeline.get(name)
         if stage_kind(stage) == "brief":
-            start = time.perf_counter()
             result = stage.run(story, result)
-            times.append((name, time.perf_counter() - start))
+            lap(name)
     return times
 
 
@@ -290,20 +300,38 @@ def measure_worker(case: str, args: argparse.Namespace) -> dict:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
         print(f"error: case {case!r} failed: {last}", file=sys.stderr)
         nan = float("nan")
-        return {"articles": 0, "sources": 0, "median": nan, "min": nan, "import": nan, "rss": nan}
+        return {
+            "articles": 0,
+            "sources": 0,
+            "median": nan,
+            "min": nan,
+            "cpu": nan,
+            "import": nan,
+            "rss": nan,
+        }
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure_command(command: list[str], runs: int) -> dict:
-    """Wall-clock seconds of a command (interpreter start included) over ``runs`` runs."""
-    seconds = []
+    """Wall-clock and CPU seconds of a command (interpreter start included) over ``runs`` runs."""
+    seconds, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), _children_cpu()
         subprocess.run(
             command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         seconds.append(time.perf_counter() - start)
-    return {"median": statistics.median(seconds), "min": min(seconds)}
+        cpu.append(_children_cpu() - start_cpu)
+    return {
+        "median": statistics.median(seconds),
+        "min": min(seconds),
+        "cpu": statistics.median(cpu),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -331,12 +359,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if args.stages:
-        print(f"| stage (synthetic {args.articles}, seed {args.seed}) | seconds |")
-        print("|---|---:|")
-        for name, seconds in stage_times(args.articles, args.seed):
-            print(f"| {name} | {seconds:.2f} |")
+        print(f"| stage (synthetic {args.articles}, seed {args.seed}) | wall s | CPU s |")
+        print("|---|---:|---:|")
+        for name, seconds, cpu in stage_times(args.articles, args.seed):
+            print(f"| {name} | {seconds:.2f} | {cpu:.2f} |")
         command = ["python", "benchmarks/speed.py", *(argv if argv is not None else sys.argv[1:])]
         print(f"command: {shlex.join(command)}")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, load average {load}")
         return 0
 
     cli = shutil.which("newsbrief")
@@ -386,11 +416,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"note: {args.data} not found; skipping the data row", file=sys.stderr)
 
-    print("| case | articles in | articles used | median s | min s | peak RSS MB |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| case | articles in | articles used | median s | min s | median CPU s | peak RSS MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for name, n_in, n_kept, timing, rss in rows:
         print(
-            f"| {name} | {n_in} | {n_kept} | {timing['median']:.3f} | {timing['min']:.3f} | {rss:.0f} |"
+            f"| {name} | {n_in} | {n_kept} | {timing['median']:.3f} | {timing['min']:.3f} "
+            f"| {timing['cpu']:.3f} | {rss:.0f} |"
         )
     print()
     print(f"library import time (newsbrief.brief): {library['import']:.3f} s")

@@ -78,6 +78,8 @@ WEAK_PAIR_SHARE = 0.25
 # Batch: at most about this many entries in one row block's candidate product
 # (about 60 MB of sparse matrix), whatever the size of the pile.
 _BLOCK_ENTRIES = 5_000_000
+# Entries per chunk of element-wise work on the whole pile's matrix.
+_CHUNK = 2_000_000
 _TOKEN = re.compile(r"[^\W_]+")
 _FIRST_SENTENCE = re.compile(r".+?(?:[.!?](?=\s|$)|$)", re.S)
 _CAPITALISED = re.compile(r"(?<![.!?\"“'‘(]\s)(?<!^)\b[A-Z][a-zA-Z'’-]{2,}")
@@ -223,9 +225,10 @@ class StoryGrouper:
             indptr.append(len(indices))
         matrix = sp.csr_matrix(
             (
-                np.frombuffer(data, dtype=np.float32).copy(),
-                np.frombuffer(indices, dtype=np.int32).copy(),
-                np.frombuffer(indptr, dtype=np.int64).copy(),
+                # Views on the typed arrays: no second copy of the data.
+                np.frombuffer(data, dtype=np.float32),
+                np.frombuffer(indices, dtype=np.int32),
+                np.frombuffer(indptr, dtype=np.int64),
             ),
             shape=(len(texts), N_FEATURES),
         )
@@ -236,9 +239,11 @@ class StoryGrouper:
     def vectors(self, counts: sp.csr_matrix, df: np.ndarray, n_docs: int) -> sp.csr_matrix:
         """L2-normalised TF-IDF rows from ``term_counts`` and document frequencies."""
         idf = (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0).astype(np.float32)
-        matrix = sp.csr_matrix(counts, copy=True)
-        matrix.data *= idf[matrix.indices]
-        return _normalize_rows(matrix)
+        matrix = sp.csr_matrix(counts, dtype=np.float32, copy=True)
+        for lo in range(0, matrix.nnz, _CHUNK):
+            # In chunks: a whole-matrix idf[indices] temporary is as big as the data.
+            matrix.data[lo : lo + _CHUNK] *= idf[matrix.indices[lo : lo + _CHUNK]]
+        return _normalize_rows(matrix, copy=False)
 
     # -- batch ----------------------------------------------------------
 
@@ -287,6 +292,7 @@ class StoryGrouper:
         vectors = self.vectors(counts, df, n)
         del counts  # peak memory: only one copy of the big matrix at a time
         rows, cols, sims = self._neighbour_graph(vectors, df, n)
+        del vectors  # the agglomeration needs only the pairs
         # Pairs far below the threshold barely move a group average but cost memory
         # in the agglomeration; they count as 0 like the pairs never found.
         strong = sims >= self.threshold * WEAK_PAIR_SHARE
@@ -308,10 +314,18 @@ class StoryGrouper:
         """
         n = vectors.shape[0]
         max_df = min(max(50, int(self.max_candidate_df * n)), self.max_candidate_count)
-        keep = (df <= max_df).astype(np.float32)
-        candidates = sp.csr_matrix(vectors.multiply(keep[np.newaxis, :]))
-        candidates.eliminate_zeros()
-        return _normalize_rows(_top_per_row(candidates, self.candidate_terms))
+        allowed = df <= max_df
+        blocks = []
+        for start in range(0, n, 10_000):
+            # Row blocks keep the temporaries small; the result has at most
+            # ``candidate_terms`` entries a row.
+            block = sp.csr_matrix(vectors[start : start + 10_000], copy=True)
+            block.data[~allowed[block.indices]] = 0.0
+            block.eliminate_zeros()
+            blocks.append(_top_per_row(block, self.candidate_terms))
+        if not blocks:
+            return sp.csr_matrix(vectors.shape, dtype=np.float32)
+        return _normalize_rows(sp.csr_matrix(sp.vstack(blocks, format="csr")), copy=False)
 
     def neighbour_edges(
         self, candidates: sp.csr_matrix, candidates_t: sp.csr_matrix, start: int, stop: int
@@ -414,15 +428,21 @@ def average_link(
     deterministic. Returns a group number (a member's node number) for each node.
     """
     neighbours: list[dict[int, float]] = [{} for _ in range(n)]
-    for i, j, s in zip(rows.tolist(), cols.tolist(), sims.tolist(), strict=True):
-        if i == j or s <= 0:
-            continue
-        neighbours[i][j] = s
-        neighbours[j][i] = s
+    heap: list[tuple[float, int, int]] = []
+    keep = (rows != cols) & (sims > 0)
+    rows, cols, sims = rows[keep], cols[keep], sims[keep]
+    for lo in range(0, len(rows), 100_000):
+        # In slices: Python lists of every pair at once would dominate peak memory.
+        hi = lo + 100_000
+        for i, j, s in zip(
+            rows[lo:hi].tolist(), cols[lo:hi].tolist(), sims[lo:hi].tolist(), strict=True
+        ):
+            neighbours[i][j] = s
+            neighbours[j][i] = s
+            if s >= threshold:
+                heap.append((-s, min(i, j), max(i, j)))
     size = [1] * n
     parent = list(range(n))
-    heap = [(-s, min(i, j), max(i, j)) for i, nb in enumerate(neighbours) for j, s in nb.items()]
-    heap = [entry for entry in heap if entry[1] != entry[2] and -entry[0] >= threshold]
     heapq.heapify(heap)
     alive = [True] * n
     while heap:
@@ -713,17 +733,24 @@ def _hash(term: str) -> int:
     return zlib.crc32(term.encode("utf-8")) & (N_FEATURES - 1)
 
 
-def _normalize_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
+def _normalize_rows(matrix: sp.csr_matrix, *, copy: bool = True) -> sp.csr_matrix:
     """Rows scaled to unit length (float32), computed on the data array without
-    building temporary matrices (this runs on the whole pile)."""
-    result = sp.csr_matrix(matrix, dtype=np.float32, copy=True)
+    building temporary matrices (this runs on the whole pile). With ``copy=False``
+    a float32 CSR input is scaled in place."""
+    result = sp.csr_matrix(matrix, dtype=np.float32, copy=copy)
     lengths = np.diff(result.indptr)
     norms = np.ones(result.shape[0], dtype=np.float32)
     filled = lengths > 0
     if result.nnz:
-        squares = np.add.reduceat(
-            np.square(result.data, dtype=np.float64), result.indptr[:-1][filled]
-        )
+        squares = np.zeros(int(filled.sum()), dtype=np.float64)
+        starts = result.indptr[:-1][filled]
+        for lo in range(0, len(starts), _CHUNK // 100):
+            # Per row block, so no float64 copy of all the data exists at once.
+            part = starts[lo : lo + _CHUNK // 100]
+            end = starts[lo + len(part)] if lo + len(part) < len(starts) else result.nnz
+            squares[lo : lo + len(part)] = np.add.reduceat(
+                np.square(result.data[part[0] : end], dtype=np.float64), part - part[0]
+            )
         norms[filled] = np.sqrt(squares).astype(np.float32)
     norms[norms == 0] = 1.0
     for start in range(0, result.shape[0], 10_000):

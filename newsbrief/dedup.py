@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 import numpy as np
+import scipy.sparse as sp
 
 from newsbrief.model import Article, Story
 from newsbrief.text import Stemmer, content_terms, sentence_vectors, tfidf_matrix
@@ -69,10 +70,29 @@ SPIN_SYNONYMS: tuple[tuple[str, str], ...] = (
 _SYNONYM_PATTERNS = tuple((re.compile(p, re.I), r) for p, r in SPIN_SYNONYMS)
 
 
+#: Per synonym pattern, substrings one of which any match contains (after lower-casing).
+_SYNONYM_CLUES: tuple[tuple[str, ...], ...] = (
+    ("russian federation",),
+    ("u.s", "usa", "united states"),
+    ("u.k.", "united kingdom", "great britain"),
+    ("u.n.", "united nations"),
+    ("islamic state", "isil", "daesh"),
+    ("cease", "truce"),
+    ("president", "leader", "head of state"),
+    ("said", "stated", "says", "declared", "noted"),
+)
+
+
 def normalize_for_copies(text: str) -> str:
     """Lower-cased text with spinner synonym swaps folded to one form each."""
     folded = text.lower()
-    for pattern, canonical in _SYNONYM_PATTERNS:
+    # Skipping a pattern none of whose clue substrings occurs is exact for ASCII text
+    # and saves most regex passes; other text (where case-insensitive matching folds
+    # some non-ASCII letters) runs every pattern.
+    fast = folded.isascii()
+    for (pattern, canonical), clues in zip(_SYNONYM_PATTERNS, _SYNONYM_CLUES, strict=True):
+        if fast and not any(clue in folded for clue in clues):
+            continue
         folded = pattern.sub(canonical, folded)
     return folded
 
@@ -218,9 +238,20 @@ class NearDuplicates:
         from datasketch import MinHash, MinHashLSH  # imported only for large inputs
 
         lsh = MinHashLSH(threshold=self.min_jaccard, num_perm=self.num_perm)
-        hashes = []
+        hashes: list[MinHash] = []
         for index, items in enumerate(shingles):
-            minhash = MinHash(num_perm=self.num_perm, seed=1)
+            # Same seed, same permutations: drawing them once, not once per article,
+            # gives identical hash values without redoing the random draws.
+            minhash = (
+                MinHash(
+                    num_perm=self.num_perm,
+                    seed=1,
+                    permutations=hashes[0].permutations,
+                    scheme=hashes[0].scheme,
+                )
+                if hashes
+                else MinHash(num_perm=self.num_perm, seed=1)
+            )
             minhash.update_batch([s.encode("utf-8") for s in items])
             hashes.append(minhash)
             lsh.insert(str(index), minhash)
@@ -249,25 +280,47 @@ class NearDuplicates:
         if not terms:
             return {}
         vectors, _ = tfidf_matrix(terms)
-        similarity = (vectors @ vectors.T).tocoo()
+        similarity = sp.csr_matrix(vectors @ vectors.T)
         owners = np.asarray(owner)
-        strong = (similarity.data >= self.min_sentence_similarity) & (
-            owners[similarity.row] != owners[similarity.col]
-        )
+        # Strong pairs straight from the CSR arrays: the product has millions of
+        # entries on big stories (any shared word), only thousands reach the threshold,
+        # so filter on the values first and look up rows and owners for those alone.
+        strong = np.flatnonzero(similarity.data >= self.min_sentence_similarity)
+        rows = np.searchsorted(similarity.indptr, strong, side="right") - 1
+        cols = similarity.indices[strong]
+        different = owners[rows] != owners[cols]
+        rows, cols = rows[different], cols[different]
         # matched[i][j]: sentences of article i with a near-verbatim match in article j.
         matched: list[dict[int, set[int]]] = [{} for _ in articles]
-        for row, col in zip(similarity.row[strong], similarity.col[strong], strict=True):
-            matched[owners[row]].setdefault(int(owners[col]), set()).add(int(row))
+        # Grouped with numpy: sort the matching pairs by (article, other article) and
+        # cut them into runs (a Python loop over every pair dominated big stories).
+        mine, theirs = owners[rows], owners[cols]
+        by_pair = np.lexsort((rows, theirs, mine))
+        rows, mine, theirs = rows[by_pair], mine[by_pair], theirs[by_pair]
+        cuts = np.flatnonzero((np.diff(mine) != 0) | (np.diff(theirs) != 0)) + 1
+        starts, ends = np.r_[0, cuts], np.r_[cuts, len(rows)]
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            if start < end:
+                matched[int(mine[start])][int(theirs[start])] = set(rows[start:end].tolist())
         n_sentences = np.bincount(owners, minlength=len(articles))
         titles = [_title_key(a.title) for a in articles]
         copies: dict[str, Copy] = {}
         excluded = {i for i, a in enumerate(articles) if a.id in known}
+        # An article's verdict depends on the excluded set only through the articles
+        # it shares sentences with: keep verdicts between rounds and redo only those
+        # that looked at the newly excluded copy (re-judging every article each round
+        # was quadratic in the number of copies).
+        verdicts: dict[int, Copy | None] = {}
         while True:
             best: tuple[int, float, Copy] | None = None
             for i, article in enumerate(articles):
                 if i in excluded or not n_sentences[i]:
                     continue
-                found = self._judge(i, articles, matched[i], n_sentences[i], titles, excluded)
+                if i not in verdicts:
+                    verdicts[i] = self._judge(
+                        i, articles, matched[i], n_sentences[i], titles, excluded
+                    )
+                found = verdicts[i]
                 if found is None:
                     continue
                 # The latest flagged article is the copy first: of two mutual copies the
@@ -279,7 +332,10 @@ class NearDuplicates:
                 return copies
             copy = best[2]
             copies[copy.article_id] = copy
-            excluded.add(next(i for i, a in enumerate(articles) if a.id == copy.article_id))
+            newly = next(i for i, a in enumerate(articles) if a.id == copy.article_id)
+            excluded.add(newly)
+            for i in [i for i in verdicts if newly in matched[i]]:
+                del verdicts[i]
 
     def _judge(
         self,

@@ -491,6 +491,14 @@ def _load_sketch(work: str, part: Partition) -> tuple[np.ndarray, sp.csr_matrix]
 # ----------------------------------------------------------------- step 3: block
 
 
+def _sorted_unique(codes: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (sort-based: numpy's hash-based ``unique`` is far slower here)."""
+    codes = np.sort(codes)
+    if len(codes) < 2:
+        return codes
+    return codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
+
+
 def iter_candidate_pairs(
     keys: np.ndarray, max_posting: int, *, batch: int = 2_000_000
 ) -> Iterator[np.ndarray]:
@@ -531,11 +539,11 @@ def iter_candidate_pairs(
         chunks.append(rows[active] * n_rows + rows[active + offset])
         pending += len(active)
         if pending >= batch:
-            codes = np.unique(np.concatenate(chunks))
+            codes = _sorted_unique(np.concatenate(chunks))
             yield np.stack((codes // n_rows, codes % n_rows), axis=1)
             chunks, pending = [], 0
     if chunks:
-        codes = np.unique(np.concatenate(chunks))
+        codes = _sorted_unique(np.concatenate(chunks))
         yield np.stack((codes // n_rows, codes % n_rows), axis=1)
 
 
@@ -545,7 +553,7 @@ def candidate_pairs(keys: np.ndarray, max_posting: int) -> np.ndarray:
     batches = list(iter_candidate_pairs(keys, max_posting))
     if not batches:
         return np.empty((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate([b[:, 0] * n_rows + b[:, 1] for b in batches]))
+    codes = _sorted_unique(np.concatenate([b[:, 0] * n_rows + b[:, 1] for b in batches]))
     return np.stack((codes // n_rows, codes % n_rows), axis=1)
 
 
@@ -567,13 +575,21 @@ def strong_pairs(
         kept_scores.append(scores[strong])
     if not kept_codes:
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float32), 0
-    codes, first = np.unique(np.concatenate(kept_codes), return_index=True)
-    scores = np.concatenate(kept_scores)[first]
+    all_codes = np.concatenate(kept_codes)
+    order = np.argsort(all_codes, kind="stable")
+    all_codes = all_codes[order]
+    first = np.concatenate(([True], all_codes[1:] != all_codes[:-1])) if len(all_codes) else []
+    codes = all_codes[first]
+    scores = np.concatenate(kept_scores)[order][first]
     return np.stack((codes // n_rows, codes % n_rows), axis=1), scores, n_scored
 
 
-def _pair_similarity(sketch: sp.csr_matrix, pairs: np.ndarray, chunk: int = 500_000) -> np.ndarray:
-    """Cosine of the sketch vectors of each pair (dot product of unit vectors)."""
+def _pair_similarity(sketch: sp.csr_matrix, pairs: np.ndarray, chunk: int = 100_000) -> np.ndarray:
+    """Cosine of the sketch vectors of each pair (dot product of unit vectors).
+
+    ``chunk`` pairs at a time: the row copies of both sides (48 weights each) then
+    take tens of MB, a constant, instead of growing with the number of pairs.
+    """
     scores = np.empty(len(pairs), dtype=np.float32)
     for start in range(0, len(pairs), chunk):
         piece = pairs[start : start + chunk]
@@ -889,7 +905,10 @@ class DaskEngine:
                 processes=True,
                 memory_limit=self.memory_limit,
                 host="127.0.0.1",
-                dashboard_address=None,
+                # The scheduler always serves HTTP (metrics); a free port on the
+                # loopback, so it never clashes with another cluster on 8787.
+                dashboard_address="127.0.0.1:0",
+                scheduler_kwargs={"dashboard": False},
                 silence_logs=40,
             )
             self._client = Client(self._cluster)
@@ -1087,7 +1106,7 @@ def run_batch(
         n_skipped=len(skipped),
         n_stories=sum(b["n_stories"] for b in briefed),
         n_partitions=len(partitions),
-        n_blocks=len(np.unique(blocks)) if len(blocks) else 0,
+        n_blocks=len(_sorted_unique(blocks)),
         n_candidate_pairs=int(n_pairs),
         seconds={k: round(v, 3) for k, v in seconds.items()},
         peak_worker_rss_mb=round(
@@ -1112,14 +1131,13 @@ def _assign_tasks(blocks: np.ndarray, partition_size: int) -> np.ndarray:
     """Story task per row: whole blocks packed, in order of their label, to ~partition_size."""
     if not len(blocks):
         return np.empty(0, dtype=np.int64)
-    labels, inverse, counts = np.unique(blocks, return_inverse=True, return_counts=True)
+    _, inverse, counts = np.unique(blocks, return_inverse=True, return_counts=True)
     # Cumulative size decides the task, so a block never straddles two tasks.
     ends = np.cumsum(counts)
     starts = ends - counts
     block_task = (starts // partition_size).astype(np.int64)
     # Renumber so task ids are dense (a huge block can skip numbers).
     _, dense = np.unique(block_task, return_inverse=True)
-    del labels
     return dense[inverse].astype(np.int64)
 
 

@@ -24,7 +24,9 @@ Three steps, each testable alone:
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -106,11 +108,68 @@ _SHAPES: tuple[tuple[str, str], ...] = (
     ("deictic", r"\b(?P<deictic>yesterday|today|tomorrow|tonight|last night)\b(?!'s)" + _TIME),
     ("y", rf"\b(?P<prep>in|since|by|during|until|early|late|mid)[- ]{_YEAR}\b(?![-/]\d)"),
 )
-_COMPILED = tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern in _SHAPES)
+_COMPILED = tuple((name, re.compile(pattern, re.IGNORECASE | re.ASCII)) for name, pattern in _SHAPES)
+# What each shape cannot match without, checked once per sentence before running the
+# slower shape patterns (most sentences name no month or weekday). Each gate is a
+# superset of what its shapes can match: substrings, no word boundaries.
+_MONTH_PREFIXES = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+)
+_DEICTIC_WORDS = ("yesterday", "today", "tomorrow", "tonight", "last night")
+_GATE_PATTERNS: dict[str, re.Pattern[str]] = {
+    "month": re.compile("|".join(_MONTH_PREFIXES), re.IGNORECASE | re.ASCII),
+    "weekday": re.compile("|".join(_WEEKDAYS), re.IGNORECASE | re.ASCII),
+    "deictic": re.compile("|".join(_DEICTIC_WORDS), re.IGNORECASE | re.ASCII),
+    "iso": re.compile(r"\d\d\d\d-\d\d-\d\d"),
+    "year": re.compile(r"(?:1[89]|20)\d\d"),
+}
+_SHAPE_GATES = {
+    "iso": "iso",
+    "range": "month",
+    "mdy": "month",
+    "dmy": "month",
+    "md": "month",
+    "dm": "month",
+    "my": "month",
+    "m": "month",
+    "weekday": "weekday",
+    "deictic": "deictic",
+    "y": "year",
+}
+
+
+def _open_gates(sentence: str) -> set[str]:
+    """The gates (see ``_SHAPE_GATES``) ``sentence`` passes."""
+    if not sentence.isascii():
+        # Case-insensitive regexes fold some non-ASCII letters (the Kelvin sign is a
+        # "k"); keep their exact semantics off the fast path.
+        return {name for name, gate in _GATE_PATTERNS.items() if gate.search(sentence)}
+    low = sentence.lower()
+    found = {name for name in ("iso", "year") if _GATE_PATTERNS[name].search(sentence)}
+    if any(prefix in low for prefix in _MONTH_PREFIXES):
+        found.add("month")
+    if "day" in low and any(day in low for day in _WEEKDAYS):
+        found.add("weekday")
+    if any(word in low for word in _DEICTIC_WORDS):
+        found.add("deictic")
+    return found
+
+
 # "in April last year", "on a mid-April day last year", "in March of this year".
 _RELATIVE_YEAR = re.compile(
     r"(?:\s(?:day|morning|evening|night|weekend))?,?\s(?:of\s)?(last|this|next|previous)\syear\b",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 _YEAR_OFFSETS = {"last": -1, "previous": -1, "this": 0, "next": 1}
 _AMBIGUOUS_MONTHS = {"may", "march", "mar", "jan", "jun", "jul", "aug", "oct", "dec", "sep"}
@@ -208,8 +267,13 @@ def _expression(shape: str, match: re.Match[str]) -> DateExpression | None:
 
 def find_date_expressions(sentence: str) -> tuple[DateExpression, ...]:
     """Date expressions in ``sentence``, left to right, longest match first, no overlaps."""
+    gates = _open_gates(sentence)
+    if not gates:
+        return ()
     found: list[tuple[int, int, int, DateExpression]] = []
     for priority, (shape, pattern) in enumerate(_COMPILED):
+        if _SHAPE_GATES[shape] not in gates:
+            continue  # the shape needs a word or number this sentence lacks
         for match in pattern.finditer(sentence):
             expression = _expression(shape, match)
             if expression is not None:
@@ -230,7 +294,7 @@ _FUTURE = re.compile(
     r"\b(will|won't|shall|is set to|are set to|was set to|were set to|is scheduled|are scheduled|"
     r"is due|are due|is expected to|are expected to|to be held|plans? to|is planning|are planning|"
     r"going to|upcoming|would take effect|would start|would begin|is to|are to)\b",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 # A reporting or completed-action verb right before the date anchors it in the past
 # ("said on Friday", "wrapped up Wednesday") even in a sentence that also looks ahead.
@@ -238,7 +302,7 @@ _PAST_BEFORE = re.compile(
     r"\b(said|told|reported|announced|added|stated|wrote|confirmed|declared|ended|wrapped up|"
     r"concluded|met|signed|held|killed|died|was|were|had|began|started|took|launched|"
     r"agreed|approved|voted|attacked|arrested|released|published)\b[^.;]{0,25}$",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 
 
@@ -547,6 +611,13 @@ class TimelineStage:
             for i, s in enumerate(story.sentences)
             if s.article_id in number_of
         ]
+        # Which originals hold each term: the best match of a copy sentence is found
+        # among the originals sharing a word with it, not by scanning all of them
+        # (that scan was quadratic and most of the stage's time on big stories).
+        holders: dict[str, list[int]] = {}
+        for k, (_, _, original_terms) in enumerate(originals):
+            for term in original_terms:
+                holders.setdefault(term, []).append(k)
         out: list[_Mention] = []
         for article in copies:
             published = parse_published(article.date)
@@ -559,12 +630,16 @@ class TimelineStage:
                 if not found:
                     continue
                 terms = frozenset(content_terms(sentence.text, stem))
-                best = max(
-                    originals,
-                    key=lambda o: (_containment(terms, o[2]), -o[0]),
-                    default=None,
+                shared = Counter(
+                    itertools.chain.from_iterable(holders.get(term, ()) for term in terms)
                 )
-                if best is None or _containment(terms, best[2]) < _MIN_COPY_MATCH:
+                if not shared:
+                    continue  # containment 0 everywhere: below any threshold
+                # Highest containment (shared words over the copy sentence's words),
+                # the earliest original on ties, as a max over all originals gave.
+                most = max(shared.values())
+                best = originals[min(k for k, n in shared.items() if n == most)]
+                if _containment(terms, best[2]) < _MIN_COPY_MATCH:
                     continue
                 index, original, original_terms = best
                 if len(terms & original_terms) < 4:
@@ -591,15 +666,13 @@ class TimelineStage:
     def _merge(self, mentions: list[_Mention]) -> list[list[_Mention]]:
         """Group mentions of one date whose sentences say much the same thing."""
         groups: list[list[_Mention]] = []
+        # Only groups of the same date can take a mention: look at those alone, in
+        # the order they were made (scanning every group was quadratic).
+        by_date: dict[tuple[str, str | None, str], list[list[_Mention]]] = {}
         for mention in mentions:
-            for group in groups:
-                head = group[0].resolved
-                if (head.date, head.end, head.precision) != (
-                    mention.resolved.date,
-                    mention.resolved.end,
-                    mention.resolved.precision,
-                ):
-                    continue
+            key = (mention.resolved.date, mention.resolved.end, mention.resolved.precision)
+            same_date = by_date.setdefault(key, [])
+            for group in same_date:
                 if any(
                     m.sentence_id == mention.sentence_id
                     or _similar(m.terms, mention.terms, self.min_similarity)
@@ -609,6 +682,7 @@ class TimelineStage:
                     break
             else:
                 groups.append([mention])
+                same_date.append(groups[-1])
         return groups
 
 
@@ -617,7 +691,7 @@ _WORD_DATE = re.compile(
     r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|"
     r"tonight|last night|january|february|march|april|may|june|july|august|september|"
     r"october|november|december)\b",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 
 

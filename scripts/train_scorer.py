@@ -10,7 +10,12 @@ exported as flat arrays to ``newsbrief/data/sentence_scorer.npz``, which
 ``newsbrief.summarize.learned`` evaluates with numpy alone. The script checks that
 the exported trees reproduce scikit-learn's predictions before writing.
 
-Example::
+Word priors (P(a source word reappears in the summary)) are counted on train
+clusters ``--n`` onwards, disjoint from the clusters the trees are fitted on.
+Priors and the feature matrix are cached in ``--cache`` (keyed by ``--n`` and
+the feature names), so label or model variants refit in a minute or two.
+
+Example (the shipped model)::
 
     python scripts/train_scorer.py --n 8000
 """

@@ -120,3 +120,21 @@ def test_hyperparameters_are_checked() -> None:
         NewsbriefSummarizer(coverage_weight=-1.0)
     with pytest.raises(ValueError):
         NewsbriefSummarizer(max_similarity=0.0)
+
+
+def test_inference_does_not_import_scikit_learn() -> None:
+    # Importing scikit-learn costs about a second, the CLI's whole start-up budget.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from newsbrief.summarize.coverage import NewsbriefSummarizer\n"
+        "from newsbrief.summarize.learned import load_model\n"
+        "load_model()\n"
+        "print('sklearn' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "False"

@@ -331,7 +331,8 @@ def test_dask_matches_local_and_survives_a_killed_worker(tmp_path: Path) -> None
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address="127.0.0.1:0",
+        scheduler_kwargs={"dashboard": False},
         silence_logs=50,
     ) as cluster:
         address = cluster.scheduler_address

@@ -287,3 +287,12 @@ def test_month_then_a_number_that_is_not_a_year() -> None:
     assert dates_in("The murder in November, 2007 shocked Perugia.", None) == [
         ("2007-11", "month", None)
     ]
+
+
+def test_unicode_case_folding_lookalikes_do_not_crash() -> None:
+    # "ſ" (long s) and "K" (Kelvin sign) fold to ASCII letters under Unicode case-insensitive
+    # matching; a weekday spelled with them must not match (and must never raise).
+    from newsbrief.timeline import find_date_expressions
+
+    found = find_date_expressions("Talks start on ſunday, then on Sunday again.")
+    assert [e.text for e in found] == ["Sunday"]

@@ -45,11 +45,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "position",
     "inv_position",
     "is_first",
-    "is_last",
-    "relative_position",
     "word_offset",
-    "article_sentences",
-    "article_words",
     "n_articles",
     "n_words",
     "log_words",
@@ -223,8 +219,6 @@ def analyse(
     concept_articles = np.asarray(((by_article @ concepts) > 0).sum(axis=0)).ravel().astype(float)
 
     # Per-article counts.
-    article_sentences = np.bincount(owner, minlength=n_articles).astype(float)
-    article_words = np.bincount(owner, weights=lengths, minlength=n_articles)
     word_offset = np.zeros(n)
     for article in range(n_articles):
         members = np.flatnonzero(owner == article)
@@ -295,11 +289,7 @@ def analyse(
             position,
             1.0 / (1.0 + position),
             (position == 0).astype(float),
-            (position == article_sentences[owner] - 1).astype(float),
-            position / np.maximum(article_sentences[owner] - 1, 1.0),
             word_offset,
-            article_sentences[owner],
-            article_words[owner],
             np.full(n, float(n_articles)),
             lengths,
             np.log1p(lengths),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 import numpy as np
@@ -36,26 +36,36 @@ class TreeEnsemble:
     baseline: float
     depth: int
     feature_names: tuple[str, ...]
+    # Flat copies with global node numbers (1-D gathers are the fastest numpy does).
+    _flat: tuple[np.ndarray, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        n_trees, n_nodes = self.feature.shape
+        offsets = (np.arange(n_trees) * n_nodes)[:, np.newaxis]
+        flat = (
+            self.feature.ravel(),
+            self.threshold.ravel(),
+            (self.left + offsets).ravel(),
+            (self.right + offsets).ravel(),
+            self.value.ravel(),
+            offsets.ravel(),
+        )
+        object.__setattr__(self, "_flat", flat)
 
     def predict(self, features: np.ndarray) -> np.ndarray:
         """Predicted score of each row of ``features`` (n_rows, n_features)."""
         n_rows, n_features = features.shape
         if n_rows == 0:
             return np.zeros(0)
-        n_trees, n_nodes = self.feature.shape
-        # Flat arrays with global node numbers: 1-D gathers are the fastest numpy does.
-        offsets = (np.arange(n_trees) * n_nodes)[:, np.newaxis]
-        feature = self.feature.ravel()
-        threshold = self.threshold.ravel()
-        left = (self.left + offsets).ravel()
-        right = (self.right + offsets).ravel()
+        n_trees = self.feature.shape[0]
+        feature, threshold, left, right, value, offsets = self._flat
         flat = np.ascontiguousarray(features, dtype=np.float64).ravel()
         row_start = np.tile(np.arange(n_rows) * n_features, n_trees)
-        node = np.repeat(offsets.ravel(), n_rows)
+        node = np.repeat(offsets, n_rows)
         for _ in range(self.depth):
             goes_left = flat[row_start + feature[node]] <= threshold[node]
             node = np.where(goes_left, left[node], right[node])
-        return self.baseline + self.value.ravel()[node].reshape(n_trees, n_rows).sum(axis=0)
+        return self.baseline + value[node].reshape(n_trees, n_rows).sum(axis=0)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
