@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import newsbrief.summarize  # noqa: F401  (importing it registers the built-in summarizers)
 from newsbrief.evaluate.datasets import Cluster, cluster_story
 from newsbrief.model import Budget
 from newsbrief.registry import summarizers

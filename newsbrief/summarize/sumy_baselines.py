@@ -95,13 +95,16 @@ def sumy_ratings(story: Story, summarizer_class_path: str) -> np.ndarray:
         # LSA warns when a story has fewer distinct words than sentences; the
         # ranking is still defined, and a warning per story would flood a batch run.
         warnings.simplefilter("ignore", UserWarning)
+        # LexRank's power method divides by a zero norm on a graph with no edges.
+        warnings.simplefilter("ignore", RuntimeWarning)
         summarizer(document, keep_all)
     # The document lists sentences article by article, as the story does, so
     # sumy's ``order`` is the story index once articles are in story order.
     order_to_index = _document_order(story)
     for info in seen:
         ratings[order_to_index[info.order]] = float(info.rating)
-    return ratings
+    # A degenerate graph gives NaN ratings: rank those sentences last, not randomly.
+    return np.nan_to_num(ratings, nan=-1e9)
 
 
 def _document_order(story: Story) -> list[int]:
