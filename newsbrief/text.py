@@ -239,6 +239,7 @@ def _split_sentences(text: str) -> tuple[str, ...]:
     # at most 512 texts, and callers get a fresh list each time.
     sentences: list[str] = []
     for paragraph in segmenter.analyze(text):
+        pieces: list[str] = []
         for tokens in paragraph:
             if not tokens:
                 continue
@@ -246,8 +247,54 @@ def _split_sentences(text: str) -> tuple[str, ...]:
             end = tokens[-1].offset + len(tokens[-1].value)
             piece = " ".join(text[start:end].split())
             if piece:
-                sentences.append(piece)
+                pieces.append(piece)
+        sentences.extend(_join_open_quotes(pieces))
     return tuple(sentences)
+
+
+#: At most this many splitter pieces are joined to close one quotation.
+MAX_QUOTE_PIECES = 4
+
+
+_OPENING_QUOTE = re.compile(r'(?<!\S)"(?=\S)')
+_CLOSING_QUOTE = re.compile(r'(?<=\S)"(?!\w)')
+
+
+def _quote_open(piece: str) -> bool:
+    """Whether a quotation opened in ``piece`` is still open at its end.
+
+    Straight quotes count only when attached to a word ('"People', 'said,"'): detached
+    ones ('" the lost symbol , "', as in tokenized corpora) could be either side.
+    """
+    curly = piece.count("\u201c") - piece.count("\u201d")
+    if curly:
+        return curly > 0
+    return len(_OPENING_QUOTE.findall(piece)) > len(_CLOSING_QUOTE.findall(piece))
+
+
+def _join_open_quotes(pieces: list[str]) -> list[str]:
+    """Re-join a quotation the splitter cut into several sentences.
+
+    syntok ends a sentence at every full stop, also inside quoted speech, which leaves
+    fragments such as '"People sent photos to the council.' that read badly on their
+    own. Pieces of one paragraph are joined while a quote is open, up to
+    ``MAX_QUOTE_PIECES`` pieces, and only when the quote does close within them.
+    """
+    joined: list[str] = []
+    index = 0
+    while index < len(pieces):
+        current = pieces[index]
+        end = index
+        if _quote_open(current):
+            candidate = current
+            for ahead in range(index + 1, min(index + MAX_QUOTE_PIECES, len(pieces))):
+                candidate = f"{candidate} {pieces[ahead]}"
+                if not _quote_open(candidate):
+                    current, end = candidate, ahead
+                    break
+        joined.append(current)
+        index = end + 1
+    return joined
 
 
 def article_sentences(article: Article) -> tuple[Sentence, ...]:

@@ -108,7 +108,9 @@ _SHAPES: tuple[tuple[str, str], ...] = (
     ("deictic", r"\b(?P<deictic>yesterday|today|tomorrow|tonight|last night)\b(?!'s)" + _TIME),
     ("y", rf"\b(?P<prep>in|since|by|during|until|early|late|mid)[- ]{_YEAR}\b(?![-/]\d)"),
 )
-_COMPILED = tuple((name, re.compile(pattern, re.IGNORECASE | re.ASCII)) for name, pattern in _SHAPES)
+_COMPILED = tuple(
+    (name, re.compile(pattern, re.IGNORECASE | re.ASCII)) for name, pattern in _SHAPES
+)
 # What each shape cannot match without, checked once per sentence before running the
 # slower shape patterns (most sentences name no month or weekday). Each gate is a
 # superset of what its shapes can match: substrings, no word boundaries.

@@ -163,3 +163,24 @@ def test_sentence_vectors_are_unit_rows() -> None:
     vectors = sentence_vectors(article_sentences(article))
     norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel())
     np.testing.assert_allclose(norms, [1.0, 1.0, 0.0])
+
+
+def test_quoted_speech_cut_by_the_splitter_is_joined_back() -> None:
+    text = '"People sent photos to the council. Nobody came," she said. Then rain fell.'
+    assert split_sentences(text) == [
+        '"People sent photos to the council. Nobody came," she said.',
+        "Then rain fell.",
+    ]
+    assert split_sentences("“Curly quotes. Still inside.” After.") == [
+        "“Curly quotes. Still inside.”",
+        "After.",
+    ]
+
+
+def test_quote_joining_is_bounded_and_ignores_detached_quotes() -> None:
+    # A quote that never closes within a few pieces is left split.
+    unclosed = 'He said "no. And that is final. Really. Truly. Done. Then left.'
+    assert len(split_sentences(unclosed)) == 6
+    # Tokenized corpora write detached quotes ('" word , "'); they do not glue sentences.
+    tokenized = 'Readers snapped up copies. " we are seeing records. It is great, " said mehta.'
+    assert len(split_sentences(tokenized)) == 3
