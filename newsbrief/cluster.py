@@ -61,7 +61,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from newsbrief.errors import NewsbriefError
-from newsbrief.model import Article, stable_id
+from newsbrief.model import Article, parse_iso_date, stable_id
 from newsbrief.nonarticle import DEFAULT_MIN_WORDS, check_text
 from newsbrief.text import STOP_WORDS
 
@@ -576,7 +576,7 @@ class StoryStream:
                 similarity=0.0,
                 non_article=reason,
             )
-        when = _parse_date(article.date)
+        when = parse_iso_date(article.date)
         if when is not None and (self._latest_date is None or when > self._latest_date):
             self._latest_date = when
         self._expire()
@@ -794,15 +794,6 @@ def _pair_cosines(vectors: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) ->
     return out
 
 
-def _parse_date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 def _drop_distant_pairs(
     rows: np.ndarray,
     cols: np.ndarray,
@@ -814,7 +805,7 @@ def _drop_distant_pairs(
     if max_days is None or len(rows) == 0:
         return rows, cols, sims
     ordinals = np.array(
-        [d.toordinal() if (d := _parse_date(a.date)) else -1 for a in articles], dtype=np.int64
+        [d.toordinal() if (d := parse_iso_date(a.date)) else -1 for a in articles], dtype=np.int64
     )
     if (ordinals < 0).all():
         return rows, cols, sims

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 #: Version of the JSON document written by ``Brief.to_dict``; see docs/schema.md.
@@ -22,6 +23,16 @@ def stable_id(*parts: str, length: int = 12) -> str:
     """A short hex id derived only from ``parts`` (same input, same id, anywhere)."""
     digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
     return digest[:length]
+
+
+def parse_iso_date(value: str | None) -> date | None:
+    """An ISO 8601 date string (``Article.date``, maybe with a time) as a date; None if absent or bad."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
 
 
 def count_words(text: str) -> int:

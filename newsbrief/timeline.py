@@ -34,7 +34,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from newsbrief.model import Brief, Sentence, Story, TimelineEvent
+from newsbrief.model import Brief, Sentence, Story, TimelineEvent, parse_iso_date
 from newsbrief.text import Stemmer, article_sentences, content_terms, sentence_vectors
 
 # --------------------------------------------------------------------------- finder
@@ -462,12 +462,7 @@ def resolve_in_sentence(
 
 def parse_published(value: str | None) -> date | None:
     """An ``Article.date`` (ISO 8601, maybe with a time) as a date; None if absent or bad."""
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+    return parse_iso_date(value)
 
 
 # ------------------------------------------------------------------------- the stage
