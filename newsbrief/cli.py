@@ -114,13 +114,6 @@ def _register_brief(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
         default="newsbrief.v1",
         help="summarizer, by registered name (default: newsbrief.v1; see --list-methods)",
     )
-    parser.add_argument(
-        "--max-size",
-        type=megabytes,
-        default=None,
-        metavar="MB",
-        help="skip input files larger than this (default: 20)",
-    )
     for stage_name, what in (
         ("timeline", "the timeline of dated events"),
         ("entities", "the list of people, organisations and places"),
@@ -144,7 +137,6 @@ def _register_brief(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
 
 
 def _run_brief(args: argparse.Namespace) -> int:
-    from newsbrief.ingest import DEFAULT_MAX_BYTES
     from newsbrief.pipeline import Pipeline
     from newsbrief.registry import summarizers
 
@@ -170,12 +162,11 @@ def _run_brief(args: argparse.Namespace) -> int:
     for skipped in result.skipped:
         error(f"{skipped.source}: {skipped.reason}")
     if args.format == "html":
-        from newsbrief.render_html import brief_to_html, read_source_sentences
+        from newsbrief.render_html import brief_to_html, source_sentences
 
-        sentences = read_source_sentences(
-            pipeline, args.paths, max_bytes=args.max_size or DEFAULT_MAX_BYTES
-        )
-        text = brief_to_html(result, sentences=sentences)
+        # Re-clean what was already read (no second read, fetch or stdin consumption).
+        cleaned, _ = pipeline.clean(read.articles)
+        text = brief_to_html(result, sentences=source_sentences(cleaned))
     else:
         text = result.to_json() + "\n" if args.format == "json" else result.to_markdown()
     write_output(text, args.output)

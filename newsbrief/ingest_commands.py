@@ -37,7 +37,16 @@ _REASON_KINDS: tuple[tuple[str, str], ...] = (
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     """Options for reading inputs: size cap, URL policy, directory glob, corpus columns."""
+    from newsbrief.cli import megabytes
+
     group = parser.add_argument_group("input")
+    group.add_argument(
+        "--max-size",
+        type=megabytes,
+        default=None,
+        metavar="MB",
+        help="skip inputs larger than this (default: 20)",
+    )
     group.add_argument(
         "--allow-private-urls",
         action="store_true",
@@ -71,7 +80,7 @@ def read_options(args: argparse.Namespace) -> ReadOptions:
     from newsbrief.ingest import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Columns, ReadOptions
 
     return ReadOptions(
-        max_bytes=getattr(args, "max_size", None) or DEFAULT_MAX_BYTES,
+        max_bytes=args.max_size or DEFAULT_MAX_BYTES,
         timeout=args.timeout or DEFAULT_TIMEOUT,
         allow_private_urls=args.allow_private_urls,
         fetch_feed_links=not args.no_fetch_links,
@@ -121,17 +130,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "-f", "--format", choices=("text", "jsonl"), default="text", help="output format"
     )
     parser.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
-    parser.add_argument(
-        "--max-size", type=_megabytes, default=None, metavar="MB", help="input size cap (20)"
-    )
     add_input_arguments(parser)
     parser.set_defaults(handler=run_clean)
-
-
-def _megabytes(text: str) -> int:
-    from newsbrief.cli import megabytes
-
-    return megabytes(text)
 
 
 def clean_articles(

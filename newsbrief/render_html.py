@@ -16,11 +16,10 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from newsbrief.ingest import DEFAULT_MAX_BYTES, InputLike
 from newsbrief.model import Article, Brief
 
 if TYPE_CHECKING:
-    from newsbrief.pipeline import Pipeline
+    pass
 
 #: Placeholders in the template, replaced verbatim (the CSS is full of braces,
 #: so ``str.format`` would not do).
@@ -61,20 +60,6 @@ def source_sentences(articles: Iterable[Article]) -> dict[str, list[str]]:
     from newsbrief.text import article_sentences
 
     return {a.id: [s.text for s in article_sentences(a)] for a in articles}
-
-
-def read_source_sentences(
-    pipeline: Pipeline, inputs: Iterable[InputLike], *, max_bytes: int = DEFAULT_MAX_BYTES
-) -> dict[str, list[str]]:
-    """``source_sentences`` of the inputs as ``pipeline`` reads and cleans them.
-
-    For the CLI's report: it reads the inputs a second time rather than widening
-    ``Pipeline.run``'s return type for one output format.
-    """
-    from newsbrief.ingest import read_inputs
-
-    cleaned, _ = pipeline.clean(read_inputs(inputs, max_bytes=max_bytes).articles)
-    return source_sentences(cleaned)
 
 
 def brief_to_html(

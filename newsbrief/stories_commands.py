@@ -78,13 +78,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     stories.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
     stories.add_argument("--no-briefs", action="store_true", help="group and label only")
-    stories.add_argument(
-        "--max-size",
-        type=_megabytes,
-        default=None,
-        metavar="MB",
-        help="skip input files larger than this (default: 20)",
-    )
     add_input_arguments(stories)
     stories.set_defaults(handler=_run_stories)
 
@@ -119,12 +112,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="stream: close stories not updated within N articles (default: 5000)",
     )
     cluster.set_defaults(handler=_run_cluster)
-
-
-def _megabytes(text: str) -> int:
-    from newsbrief.cli import megabytes
-
-    return megabytes(text)
 
 
 # -- newsbrief brief on a mixed pile ---------------------------------------------
