@@ -297,11 +297,28 @@ class StoryGrouper:
         # in the agglomeration; they count as 0 like the pairs never found.
         strong = sims >= self.threshold * WEAK_PAIR_SHARE
         rows, cols, sims = rows[strong], cols[strong], sims[strong]
-        rows, cols, sims = _drop_distant_pairs(rows, cols, sims, ordered, self.max_days)
-        merged = average_link(n, rows, cols, sims, self.threshold)
+        merged = self.merge_pairs(ordered, rows, cols, sims)
         labels = np.empty(n, dtype=np.int64)
         labels[order] = merged
         return _canonical_labels(labels)
+
+    def merge_pairs(
+        self,
+        articles: Sequence[Article],
+        rows: np.ndarray,
+        cols: np.ndarray,
+        sims: np.ndarray,
+    ) -> np.ndarray:
+        """Story numbers from scored candidate pairs: the date rule (pairs dated more
+        than ``max_days`` apart are dropped), then average link at ``threshold``.
+
+        ``rows``/``cols`` index ``articles``, which must already be in the order the
+        merge should see (``assign`` passes id order so results do not depend on
+        input order). Missing pairs count as similarity 0. This is the entry point
+        for engines that find candidate pairs their own way (``newsbrief.distributed``).
+        """
+        rows, cols, sims = _drop_distant_pairs(rows, cols, sims, articles, self.max_days)
+        return average_link(len(articles), rows, cols, sims, self.threshold)
 
     def candidate_vectors(self, vectors: sp.csr_matrix, df: np.ndarray) -> sp.csr_matrix:
         """The vectors used to search candidates: common features out, top features only.

@@ -291,20 +291,16 @@ def group_block(grouper: Any, articles: Sequence[Article], vectors: sp.csr_matri
     ``StoryGrouper.assign`` does. This adapter is the only code that reaches into
     ``newsbrief.cluster``'s grouping, so an API change there is a one-place change.
     """
-    from newsbrief import cluster
-
     n = len(articles)
     if n < 2:
         return np.zeros(n, dtype=np.int64)
     similarity = (vectors @ vectors.T).toarray()
     rows, cols = np.nonzero(np.triu(similarity, 1) > 0)
     sims = similarity[rows, cols].astype(np.float64)
-    # Private today; see docs/scaling.md ("what the batch engine needs from cluster").
-    rows, cols, sims = cluster._drop_distant_pairs(rows, cols, sims, articles, grouper.max_days)
     order = sorted(range(n), key=lambda i: (articles[i].id, i))
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
-    merged = cluster.average_link(n, rank[rows], rank[cols], sims, grouper.threshold)
+    merged = grouper.merge_pairs([articles[i] for i in order], rank[rows], rank[cols], sims)
     return merged[rank]
 
 

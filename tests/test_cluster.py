@@ -195,3 +195,17 @@ def test_settings_are_validated() -> None:
         StoryGrouper(n_neighbors=0)
     with pytest.raises(ValueError):
         StoryGrouper(window_articles=0)
+
+
+def test_merge_pairs_applies_the_date_rule_before_merging() -> None:
+    articles = [
+        Article(id="a", source="a", text="x", date="2024-01-01"),
+        Article(id="b", source="b", text="x", date="2024-01-02"),
+        Article(id="c", source="c", text="x", date="2024-03-01"),
+    ]
+    rows, cols = np.array([0, 0, 1]), np.array([1, 2, 2])
+    sims = np.array([0.9, 0.9, 0.9])
+    labels = StoryGrouper(max_days=7).merge_pairs(articles, rows, cols, sims)
+    assert labels[0] == labels[1] != labels[2]
+    undated = StoryGrouper(max_days=None).merge_pairs(articles, rows, cols, sims)
+    assert len(set(undated.tolist())) == 1
