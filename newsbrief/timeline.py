@@ -11,7 +11,9 @@ Three steps, each testable alone:
    the article's publication date: a weekday is the nearest one before the
    publication date (after it when the sentence speaks of the future), a day or
    month without a year is the occurrence nearest the publication date, tense
-   breaking near-ties. The pieces themselves ("Sept. 9th", "9th of July") are
+   breaking near-ties; a weekday written with the date ("Saturday, March 26")
+   picks the year instead, and a span's year written once at its end ("January 1
+   and December 31, 2009") applies to its start too. The pieces themselves ("Sept. 9th", "9th of July") are
    parsed by ``dateparser`` with the chosen ``RELATIVE_BASE`` and
    ``PREFER_DATES_FROM``, and kept only when it agrees with the finder.
    Without a publication date only expressions that carry their year are used.
@@ -24,6 +26,7 @@ Three steps, each testable alone:
 from __future__ import annotations
 
 import calendar
+import functools
 import itertools
 import re
 from collections import Counter
@@ -75,8 +78,9 @@ _MONTH = (
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
 _TIME = (
-    r"(?P<time>,? at (?:about |around )?(?:noon|midnight|\d{1,2}(?::\d\d)?\s?"
-    r"(?:a\.m\.|p\.m\.|am|pm|gmt|utc|hours)?)"
+    # A bare number is not a time: "died on March 3 at 84" gives an age.
+    r"(?P<time>,? at (?:about |around )?(?:noon|midnight|\d{1,2}:\d\d(?:\s?"
+    r"(?:a\.m\.|p\.m\.|am|pm|gmt|utc|hours))?|\d{1,2}\s?(?:a\.m\.|p\.m\.|am|pm|gmt|utc|hours))"
     r"(?: (?:[A-Z][a-z]+ time|local time|gmt|utc|et|est|edt|bst|cet))?)?"
 )
 _MODIFIER = (
@@ -94,10 +98,10 @@ _SHAPES: tuple[tuple[str, str], ...] = (
     ("dmy", rf"\b{_DAY} (?:of )?{_MONTH},? {_YEAR}\b{_TIME}"),
     ("md", rf"\b{_MONTH} {_DAY}\b{_NOT_NUMBER_AFTER}{_TIME}"),
     ("dm", rf"\b{_DAY} (?:of )?{_MONTH}\b(?! \d){_TIME}"),
-    ("my", rf"\b{_MONTH},? {_YEAR}\b"),
+    ("my", rf"\b{_MONTH},?(?: of)? {_YEAR}\b"),
     (
         "m",
-        rf"\b(?P<prep>in|since|by|during|until|through|last|next|this|early|late|mid)[- ]{_MONTH}\b(?!\.?\s?\d)(?!,\s?(?:1[89]|20)\d\d\b)",
+        rf"\b(?P<prep>in|since|by|during|until|through|last|next|this|early|late|mid)[- ]{_MONTH}\b(?!\.?\s?\d)(?!,\s?(?:1[89]|20)\d\d\b)(?! of (?:1[89]|20)\d\d\b)",
     ),
     (
         "weekday",
@@ -197,6 +201,8 @@ class DateExpression:
     relation: str | None = None  # "last", "next", "this", "yesterday", "today", "tomorrow"
     #: Year relative to publication written next to a partial date ("in April last year": -1).
     year_offset: int | None = None
+    #: Weekday written with a day and month ("Saturday, March 26"); it pins the year.
+    stated_weekday: int | None = None
 
 
 def _month_number(text: str) -> int:
@@ -287,7 +293,76 @@ def find_date_expressions(sentence: str) -> tuple[DateExpression, ...]:
         if start >= taken_until:
             kept.append(expression)
             taken_until = expression.end
-    return tuple(kept)
+    if len(kept) > 1:
+        kept = _join_weekdays(sentence, kept)
+    return tuple(_years_of_spans(sentence, kept))
+
+
+_DAY_SHAPES = frozenset({"md", "dm", "mdy", "dmy"})
+_WEEKDAY_THEN_DATE = re.compile(r",?\s*(?:the\s+)?", re.IGNORECASE | re.ASCII)
+_SPAN_JOIN = re.compile(r"\s*(?:and|to|through|thru|until|till|-|\u2013|\u2014)\s*", re.I)
+# "May 5-7, 2017", "June 25 and 26, 2012", "June 25, 26 and 27, 2012".
+_DAY_SPAN_END = re.compile(
+    r"(?:\s?[-\u2013]\s?|\s(?:and|to|through)\s|,\s)[0-3]?\d"
+    r"(?:(?:,\s|\sand\s)[0-3]?\d)*,?\s(?P<year>(?:1[89]|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+def _join_weekdays(sentence: str, found: list[DateExpression]) -> list[DateExpression]:
+    """Fold a weekday written right before a day and month into that date.
+
+    "Saturday, March 26" is one date, not two: the weekday is kept on the date
+    (``stated_weekday``), where it tells which year is meant, and is not resolved
+    on its own against the publication date.
+    """
+    out: list[DateExpression] = []
+    for expression in found:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and previous.shape == "weekday"
+            and previous.relation is None
+            and expression.shape in _DAY_SHAPES
+            and _WEEKDAY_THEN_DATE.fullmatch(sentence, previous.end, expression.start)
+        ):
+            out[-1] = replace(expression, stated_weekday=previous.weekday)
+        else:
+            out.append(expression)
+    return out
+
+
+def _years_of_spans(sentence: str, found: list[DateExpression]) -> list[DateExpression]:
+    """Give the start of a span the year written once at its end.
+
+    "between January 1 and December 31, 2009" and "May 5-7, 2017" state the year
+    once, after the end date; the start date is in that year (the year before
+    when it falls later in the calendar, as in "December 28 to January 3, 2010").
+    """
+    out = list(found)
+    for i, expression in enumerate(out):
+        if expression.year is not None or expression.shape not in {"md", "dm"}:
+            continue
+        assert expression.month is not None and expression.day is not None
+        end_year = None
+        end_key = (12, 31)
+        following = out[i + 1] if i + 1 < len(out) else None
+        if (
+            following is not None
+            and following.year is not None
+            and following.shape in _DAY_SHAPES
+            and _SPAN_JOIN.fullmatch(sentence, expression.end, following.start)
+        ):
+            end_year = following.year
+            end_key = (following.month or 12, following.day or 31)
+        else:
+            tail = _DAY_SPAN_END.match(sentence, expression.end)
+            if tail:
+                end_year = int(tail.group("year"))
+        if end_year is not None:
+            year = end_year - ((expression.month, expression.day) > end_key)
+            out[i] = replace(expression, year=year)
+    return out
 
 
 # ----------------------------------------------------------------------- resolution
@@ -317,14 +392,78 @@ class ResolvedDate:
     end: str | None = None
 
 
+# A past participle right before the date ("completed her first workout in February").
+# Words in -ed that describe plans or states, not finished actions, do not count.
+_PAST_ED = re.compile(r"\b([a-z]{3,}ed)\b[^.;:]{0,40}$", re.IGNORECASE | re.ASCII)
+_NOT_FINISHED = frozenset(
+    [
+        "scheduled",
+        "expected",
+        "planned",
+        "slated",
+        "delayed",
+        "postponed",
+        "proposed",
+        "intended",
+        "needed",
+        "required",
+        "designed",
+        "aimed",
+        "hoped",
+        "wanted",
+        "pushed",
+        "moved",
+        "set",
+        "rescheduled",
+        "called",
+        "tied",
+        "based",
+        "related",
+        "interested",
+        "concerned",
+        "supposed",
+        "used",
+        "named",
+    ]
+)
+# Between a past verb and the date, these words move the date out of that verb's
+# past ("said the vote will be held in December", "to be held", "has been scheduled").
+_NOT_PAST_BETWEEN = re.compile(
+    r"\b(will|would|shall|to|be|is|are|am|going|plans?|until|till|next|coming)\b", re.I
+)
+_BEFORE_VERB_NOT_PAST = re.compile(r"\b(will|would|to|be|been|being|is|are|shall)\s+$", re.I)
+
+
+def _past_verb_before(before: str) -> bool:
+    """A finished-action verb governs the date written after ``before``."""
+    for pattern in (_PAST_BEFORE, _PAST_ED):
+        match = pattern.search(before)
+        if match is None:
+            continue
+        if pattern is _PAST_ED and match.group(1).lower() in _NOT_FINISHED:
+            continue
+        if _NOT_PAST_BETWEEN.search(before, match.end(1)):
+            continue
+        if _BEFORE_VERB_NOT_PAST.search(before[: match.start(1)]):
+            continue
+        return True
+    return False
+
+
 def sentence_tense(sentence: str, expression: DateExpression) -> str:
-    """ "future" when the date is spoken of as ahead ("is set to take effect Sunday"), else "past"."""
+    """How the sentence places the date: "past", "future", or "unmarked".
+
+    "past" when a finished-action or reporting verb governs it ("said on Friday",
+    "completed ... in February"), "future" when the sentence speaks of what is
+    ahead ("is set to take effect Sunday"), "unmarked" otherwise (treated as
+    the past for weekdays, and as no evidence for dates without a year).
+    """
     before = sentence[: expression.start]
-    if _PAST_BEFORE.search(before):
+    if _past_verb_before(before):
         return "past"
     if _FUTURE.search(sentence):
         return "future"
-    return "past"
+    return "unmarked"
 
 
 def _parse_piece(text: str, base: date, direction: str, parts: Sequence[str]) -> date | None:
@@ -362,11 +501,34 @@ def _nearest_year(month: int, day: int, published: date, tense: str) -> int | No
     best = candidates[0]
     if len(candidates) > 1:
         second = candidates[1]
-        if abs(abs((second - published).days) - abs((best - published).days)) <= 30:
+        gap = abs(abs((second - published).days) - abs((best - published).days))
+        # Tense words may belong to another clause ("in June, Obama issued an order
+        # that will allow ..."): they only break near-ties, never beat a nearer date.
+        if gap <= 30:
             wanted_future = tense == "future"
             if (second >= published) == wanted_future and (best >= published) != wanted_future:
                 best = second
     return best.year
+
+
+def _year_of_weekday(month: int, day: int, weekday: int, published: date) -> int | None:
+    """The year near publication in which month/day falls on ``weekday``, if one does.
+
+    A written weekday is stronger evidence than nearness: "Saturday, March 26"
+    is 2016 even in a text whose reference date is in 2015. Within two years of
+    publication at most one year fits in most cases; the nearest fitting one wins.
+    """
+    fitting = []
+    for year in range(published.year - 2, published.year + 3):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate.weekday() == weekday:
+            fitting.append(candidate)
+    if not fitting:
+        return None
+    return min(fitting, key=lambda d: abs((d - published).days)).year
 
 
 def _month_range(year: int, month: int, modifier: str) -> tuple[date, date]:
@@ -421,6 +583,10 @@ def resolve(
             year = published.year + (1 if exp.month <= published.month else 0)
         elif exp.relation == "this":
             year = published.year
+        elif exp.stated_weekday is not None and exp.day is not None:
+            year = _year_of_weekday(exp.month, exp.day, exp.stated_weekday, published)
+            if year is None:
+                year = _nearest_year(exp.month, exp.day, published, tense)
         else:
             year = _nearest_year(exp.month, exp.day or 15, published, tense)
         if year is None:
@@ -443,11 +609,14 @@ def resolve(
         parsed = _parse_piece(piece, anchor, direction, ("day", "month"))
         if parsed is None or (parsed.month, parsed.day) != (wanted.month, wanted.day):
             return None
-        if exp.year is not None and parsed.year != exp.year:
+        if exp.shape in {"mdy", "dmy"} and parsed.year != exp.year:
             return None
     return ResolvedDate(date=wanted.isoformat(), precision="day")
 
 
+# Timeline and disagreements both resolve the dates of every sentence of a story;
+# the answer depends on the sentence and publication date alone (immutable results).
+@functools.lru_cache(maxsize=4096)
 def resolve_in_sentence(
     sentence: str, published: date | None
 ) -> tuple[tuple[DateExpression, ResolvedDate], ...]:
@@ -468,7 +637,31 @@ def parse_published(value: str | None) -> date | None:
 # ------------------------------------------------------------------------- the stage
 
 # Photo captions ("... Syria May 4, 2017. REUTERS/Rodi Said") date a picture, not an event.
-_CAPTION = re.compile(r"REUTERS/|\(AP Photo|AP Photo/|AFP/Getty|Getty Images|File photo", re.I)
+_CAPTION = re.compile(
+    r"REUTERS/|\(AP Photo|AP Photo/|AFP/Getty|Getty Images|File photo|\bAFP Photo\b"
+    r"|\bin this (?:[a-z]+day,? )?(?:[a-z]+\.? [0-3]?\d,? )?(?:19|20)\d\d,? (?:file )?photo\b",
+    re.I,
+)
+# A sentence opening with a photo credit ("Reuters/Jane Doe/File Photo The court ...")
+# closes the caption before it, however long the credit sentence runs on.
+_CREDIT_START = re.compile(r"\W{0,3}(?:REUTERS/|AP Photo/|\(AP Photo|AFP Photo/)", re.I)
+
+
+def caption_positions(texts: Sequence[str]) -> set[int]:
+    """Indices of photo captions among the consecutive sentences of one article.
+
+    A caption holds a photo credit, or is followed by a short credit line or by a
+    sentence that opens with a credit. Captions date a picture, not an event.
+    """
+    found = set()
+    for i, text in enumerate(texts):
+        if _CAPTION.search(text):
+            found.add(i)
+            if i > 0 and (len(text.split()) <= 6 or _CREDIT_START.match(text)):
+                found.add(i - 1)
+    return found
+
+
 _MAX_TEXT_WORDS = 40
 
 
@@ -481,7 +674,7 @@ def _captions(sentences: Sequence[Sentence]) -> set[int]:
             found.add(i)
             if (
                 i > 0
-                and sentence.n_words <= 6
+                and (sentence.n_words <= 6 or _CREDIT_START.match(sentence.text))
                 and sentences[i - 1].article_id == sentence.article_id
             ):
                 found.add(i - 1)

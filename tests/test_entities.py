@@ -188,3 +188,188 @@ def test_stages_round_trip_through_config() -> None:
     assert rebuilt.names == pipeline.names
     assert rebuilt.get("entities") == EntityStage(max_entities=5)
     assert rebuilt.get("timeline") == pipeline.get("timeline")
+
+
+def test_a_name_written_after_the_is_not_a_person() -> None:
+    result = by_name(
+        run_stage(
+            "Dana Whitfield told the Marlow Ledger that the Orbis Foundry plan had stalled.\n\n"
+            "Whitfield said the Marlow Ledger had seen the figures.",
+        )
+    )
+    assert result["Marlow Ledger"].kind == "organization"  # type: ignore[attr-defined]
+    assert result["Dana Whitfield"].kind == "person"  # type: ignore[attr-defined]
+
+
+def test_an_occasional_the_before_a_person_does_not_retype_them() -> None:
+    result = by_name(
+        run_stage(
+            "Tomas Verhoeven won the vote.\n\nAides of Tomas Verhoeven cheered.\n\n"
+            "Critics of the Tomas Verhoeven camp stayed home.",
+        )
+    )
+    assert result["Tomas Verhoeven"].kind == "person"  # type: ignore[attr-defined]
+
+
+def test_a_possessive_after_a_preposition_is_not_a_place() -> None:
+    caps = frozenset({"Corvane", "Kelso"})
+    (mention, _) = find_mentions(
+        "Tablets come from Corvane's Kelso factory.", 1, mid_sentence_caps=caps
+    )
+    assert mention.text == "Corvane" and not mention.after_preposition
+
+
+def test_company_shortened_to_first_word_after_a_possessive_merges() -> None:
+    result = by_name(
+        run_stage(
+            "Regulators ordered Corvane Biotech to recall a drug.\n\n"
+            "Tablets from Corvane's second plant are not affected.\n\n"
+            "Corvane said it would cooperate.",
+        )
+    )
+    assert result["Corvane Biotech"].kind == "organization"  # type: ignore[attr-defined]
+    assert "Corvane" in result["Corvane Biotech"].variants  # type: ignore[attr-defined]
+    assert "Corvane" not in result
+
+
+def test_a_name_repeated_in_full_never_by_surname_is_not_a_person() -> None:
+    result = by_name(
+        run_stage(
+            "Ferro Dynamics won the contract, officials said.\n\n"
+            "Ines Alvarado, a councillor, objected.\n\n"
+            "Alvarado said Ferro Dynamics had no experience.",
+        )
+    )
+    assert result["Ferro Dynamics"].kind == "organization"  # type: ignore[attr-defined]
+    assert result["Ines Alvarado"].kind == "person"  # type: ignore[attr-defined]
+
+
+def test_compass_initial_before_a_known_place() -> None:
+    result = by_name(run_stage("Shelling hit E. Ghouta overnight, and talks in N. Korea stalled."))
+    assert result["Ghouta"].kind == "place"  # type: ignore[attr-defined]
+    assert result["North Korea"].kind == "place"  # type: ignore[attr-defined]
+
+
+def test_a_cut_down_second_title_joins_the_role() -> None:
+    mentions = find_mentions(
+        "Russian Foreign Minister Sergei Lavrov and Defense Sergei Shoygu arrived.", 1
+    )
+    assert [m.text for m in mentions] == ["Sergei Lavrov", "Sergei Shoygu"]
+    assert mentions[1].role == "Defense"
+
+
+def test_indefinite_pronouns_are_not_names() -> None:
+    assert find_mentions('"Nobody came," he said. Everyone left.', 1) == []
+
+
+def test_a_kind_noun_next_to_a_name_types_it() -> None:
+    result = by_name(
+        run_stage(
+            "Shoe maker Pellino said on Monday it had bought Corrada, a Spanish maker of boots.\n\n"
+            "Pellino will keep the Corrada name."
+        )
+    )
+    assert result["Pellino"].kind == "organization"  # type: ignore[attr-defined]
+    assert result["Corrada"].kind == "organization"  # type: ignore[attr-defined]
+    (okonkwo,) = find_mentions("He praised Jamie Okonkwo, a club captain.", 1)
+    assert okonkwo.kind_hint is None  # the apposition's head is "captain"
+
+
+def test_a_person_of_an_organisation_is_two_names() -> None:
+    caps = frozenset({"Professor", "Ingrid", "Solheim", "Mark", "Etheridge"})
+    found = find_mentions(
+        "Ingrid Solheim of the University of Tromso met Professor Mark Etheridge of Imperial "
+        "College London and officials of the Bank of England.",
+        1,
+        mid_sentence_caps=caps,
+    )
+    assert [m.text for m in found] == [
+        "Ingrid Solheim",
+        "University of Tromso",
+        "Mark Etheridge",
+        "Imperial College London",
+        "Bank of England",
+    ]
+    assert [
+        m.text for m in find_mentions("He flew to the Democratic Republic of the Congo.", 1)
+    ] == ["Democratic Republic of the Congo"]
+
+
+def test_an_adjective_before_a_name_is_no_role() -> None:
+    (england,) = find_mentions("She is a former England defender.", 1)
+    assert england.role is None and england.kind_hint is None
+
+
+def test_a_nationality_stays_in_an_organisation_name() -> None:
+    (agency,) = find_mentions("It was built by the European Space Agency.", 1)
+    assert agency.text == "European Space Agency"
+
+
+def test_group_names_merge_with_their_short_forms() -> None:
+    result = by_name(run_stage("The Group of Seven met in Rome.\n\nThe G7 leaders agreed."))
+    assert result["G7"].kind == "organization"  # type: ignore[attr-defined]
+    assert "Group of Seven" in result["G7"].variants  # type: ignore[attr-defined]
+
+
+def test_an_affiliation_with_a_country_is_split() -> None:
+    caps = frozenset({"Camille", "Durand"})
+    found = find_mentions("She faces Camille Durand of France.", 1, mid_sentence_caps=caps)
+    assert [m.text for m in found] == ["Camille Durand", "France"]
+
+
+def test_a_group_possessive_stays_inside_a_name() -> None:
+    (found,) = find_mentions("It was ruled by the Women's Tennis Association.", 1)
+    assert found.text == "Women's Tennis Association"
+
+
+def test_an_acronym_merges_with_the_long_name() -> None:
+    result = by_name(
+        run_stage(
+            "The World Health Organization will review the data.\n\n"
+            "Doses will be paid for if the WHO approves the vaccine."
+        )
+    )
+    assert "WHO" in result["World Health Organization"].variants  # type: ignore[attr-defined]
+    assert "WHO" not in result
+
+
+def test_codes_and_compass_names() -> None:
+    result = by_name(
+        run_stage(
+            "The vaccine RV-9 was tested in Ghana.\n\nRV-9 worked.\n\n"
+            "Branches across the North East will close.\n\nThe North East lost jobs.",
+            "RV-9 is cheap.\n\nThe North East waits.",
+        )
+    )
+    assert result["RV-9"].kind == "other"  # type: ignore[attr-defined]
+    assert result["North East"].kind == "place"  # type: ignore[attr-defined]
+
+
+def test_firm_names_with_an_ampersand_and_titles_with_for() -> None:
+    caps = frozenset({"Analyst", "Daniel", "Kwan", "Morrow", "Pike", "Siobhan", "Carey"})
+    found = find_mentions(
+        "Analyst Daniel Kwan of Morrow & Pike met the Minister for Enterprise, Siobhan Carey.",
+        1,
+        mid_sentence_caps=caps,
+    )
+    assert [m.text for m in found] == ["Daniel Kwan", "Morrow & Pike", "Siobhan Carey"]
+
+
+def test_a_kind_noun_before_a_comma_types_the_name() -> None:
+    (team,) = find_mentions("His team, Andes Pro Cycling, said so.", 1)
+    assert team.kind_hint == "organization"
+
+
+def test_an_era_after_a_number_is_not_a_name() -> None:
+    assert find_mentions("It sank around 1200 BC, he said.", 1) == []
+
+
+def test_a_company_named_after_its_founder_stays_apart() -> None:
+    result = by_name(
+        run_stage(
+            "Software maker Brannock will cut jobs.\n\nBrannock shares rose.\n\n"
+            "Its founder, Peter Brannock, stepped down last year."
+        )
+    )
+    assert result["Brannock"].kind == "organization"  # type: ignore[attr-defined]
+    assert result["Peter Brannock"].kind == "person"  # type: ignore[attr-defined]

@@ -296,3 +296,76 @@ def test_unicode_case_folding_lookalikes_do_not_crash() -> None:
 
     found = find_date_expressions("Talks start on ſunday, then on Sunday again.")
     assert [e.text for e in found] == ["Sunday"]
+
+
+def test_a_written_weekday_picks_the_year() -> None:
+    # 26 March was a Saturday in 2016, not in 2015: the weekday outweighs nearness.
+    sentence = "On Saturday, March 26, legislators reached an agreement."
+    assert dates_in(sentence, date(2015, 7, 21)) == [("2016-03-26", "day", None)]
+    (expression,) = find_date_expressions(sentence)  # one date, not a weekday and a date
+    assert expression.text == "March 26"
+    # A weekday that fits no nearby year is ignored, not trusted.
+    assert dates_in("On Monday, March 26, it rained.", date(2015, 7, 21)) == [
+        ("2015-03-26", "day", None)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "The study ran between January 1 and December 31, 2009.",
+            [("2009-01-01", "day", None), ("2009-12-31", "day", None)],
+        ),
+        (
+            "The festival ran from December 28 to January 3, 2010.",
+            [("2009-12-28", "day", None), ("2010-01-03", "day", None)],
+        ),
+        ("The summit was held May 5-7, 2017 in Geneva.", [("2017-05-05", "day", None)]),
+        ("It hit 105 F on June 25 and 26, 2012.", [("2012-06-25", "day", None)]),
+        ("Talks ran June 25, 26 and 27, 2012.", [("2012-06-25", "day", None)]),
+    ],
+)
+def test_a_span_gives_its_year_to_its_start(sentence: str, expected: list) -> None:
+    # The year is written once, after the end date; no publication date is needed.
+    assert dates_in(sentence, None) == expected
+
+
+def test_an_age_after_a_date_is_not_a_time() -> None:
+    (expression,) = find_date_expressions("Pogue, who died on March 3 at 84 at his home, flew.")
+    assert expression.text == "March 3"
+    (expression,) = find_date_expressions("It starts on July 9 at 5 p.m. local time.")
+    assert expression.text == "July 9 at 5 p.m. local time"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tense"),
+    [
+        ("The deal, signed Monday, will take effect next month.", "past"),
+        ("She completed her first workout in February.", "past"),
+        ("The elections will be held in December.", "future"),
+        ("The minister said the vote will be held on Sunday.", "future"),
+        ("The trial is scheduled to start in December.", "future"),
+        ("The festival in August draws crowds.", "unmarked"),
+    ],
+)
+def test_sentence_tense(sentence: str, tense: str) -> None:
+    (expression,) = find_date_expressions(sentence)
+    assert sentence_tense(sentence, expression) == tense
+
+
+def test_caption_shapes() -> None:
+    from newsbrief.timeline import caption_positions
+
+    texts = [
+        "In this Nov. 20, 2015, photo, a worker sorts parcels in Louisville.",
+        "A sheriff speaks in Anthem, Arizona, January 9, 2013.",
+        "Reuters/Jane Doe/File Photo The latest court order set the trial for December.",
+        "The court met on Tuesday.",
+        "In this case the judge ruled on Monday.",
+    ]
+    assert caption_positions(texts) == {0, 1, 2}
+
+
+def test_month_of_year() -> None:
+    assert dates_in("In January of 2011, he was charged.", None) == [("2011-01", "month", None)]
