@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import make_article, make_story
 
-from newsbrief.model import Article
+from newsbrief.model import Article, Story
 from newsbrief.pipeline import Pipeline, build_story
-from newsbrief.split import OffTopicFilter, PostSplitter
+from newsbrief.split import OffTopicFilter, PostSplitter, is_post
 
 DATA = Path(__file__).parent / "data" / "ingest"
 
@@ -120,7 +120,7 @@ def test_on_topic_stories_keep_every_article() -> None:
 
 def test_never_drops_half_of_a_story() -> None:
     story = make_story(FOOTBRIDGE[0], FOOTBRIDGE[1], BAKERY, FOOTBALL)
-    result = OffTopicFilter(min_similarity=0.9).run(story)
+    result = OffTopicFilter(min_similarity=0.9, min_relative=1.9).run(story)
     assert len(result.articles) >= 3
     assert len(result.dropped) == 1
 
@@ -145,3 +145,103 @@ def test_invalid_settings_are_refused() -> None:
         OffTopicFilter(min_articles=2)
     with pytest.raises(ValueError):
         PostSplitter(min_posts=1)
+    with pytest.raises(ValueError):
+        OffTopicFilter(min_post_relative=-0.1)
+
+
+REOPENED = (
+    "Walkers and commuters crossed the Harbor Street footbridge again on Monday after a week of "
+    "repairs. The city replaced the snapped cable, engineers load-tested the footbridge over the "
+    "weekend and inspectors signed off on every cable, the city engineer said."
+)
+# Same town and beat (the city, a crossing, the council), another event: close by words, but
+# much less like the story than the footbridge reports are like each other.
+REPAVING = (
+    "Repaving of the Mill Road crossing will start in the spring, the city said on Monday, after "
+    "a council vote on the roads budget. The work will take six weeks, and drivers will be sent "
+    "along the river while the road is closed. The council also approved new street lights and "
+    "a cycle lane for the crossing, which carries most of the town's traffic."
+)
+
+
+def _bridge_story(extra: str, *, as_posts: bool, only_the_page: bool = False) -> Story:
+    """Three footbridge reports, then a fourth and ``extra`` (posts of one page, or inputs)."""
+    texts = [*FOOTBRIDGE, REOPENED, extra]
+    sources = [f"input-{n}.txt" for n in range(1, 6)]
+    if as_posts:
+        first_post = 0 if only_the_page else 3
+        sources[first_post:] = [f"page.html#post-{n}" for n in range(1, 6 - first_post)]
+    return build_story(make_article(t, source=s) for t, s in zip(texts, sources, strict=True))
+
+
+def test_a_related_input_the_user_chose_is_kept() -> None:
+    # 0.15 similarity, about a third of the story's median: another angle, not far enough.
+    story = _bridge_story(REPAVING, as_posts=False)
+    assert OffTopicFilter().run(story) == story
+
+
+def test_a_post_about_another_event_of_the_feeds_beat_is_dropped() -> None:
+    story = _bridge_story(REPAVING, as_posts=True)
+    result = OffTopicFilter().run(story)
+    [dropped] = result.dropped
+    assert dropped.source == "page.html#post-2"
+    assert dropped.reason.startswith("off-topic post of a multi-post page (similarity 0.")
+    assert "of its median" in dropped.reason
+    assert len(result.articles) == 4
+
+
+def test_posts_of_the_only_input_are_judged_like_inputs() -> None:
+    # A page given alone (a live blog, say) is what the user chose: no stricter bar.
+    story = _bridge_story(REPAVING, as_posts=True, only_the_page=True)
+    assert all(is_post(a) for a in story.articles)
+    assert OffTopicFilter().run(story) == story
+
+
+def test_an_unrelated_input_is_dropped_as_far() -> None:
+    result = OffTopicFilter().run(_bridge_story(BAKERY, as_posts=False))
+    [dropped] = result.dropped
+    assert dropped.source == "input-5.txt"
+    assert dropped.reason.startswith("off-topic (similarity 0.0")
+
+
+@pytest.mark.parametrize(
+    ("settings", "n_dropped"),
+    [
+        ({}, 1),
+        ({"min_similarity": 0.0}, 0),  # far in relative terms only: kept
+        ({"min_relative": 0.0}, 0),  # far in absolute terms only: kept
+    ],
+)
+def test_an_input_must_be_far_in_absolute_and_relative_terms(
+    settings: dict[str, float], n_dropped: int
+) -> None:
+    story = _bridge_story(BAKERY, as_posts=False)
+    stage = OffTopicFilter(min_post_relative=0.0, **settings)
+    assert len(stage.run(story).dropped) == n_dropped
+
+
+def test_posts_are_recognised_by_the_splitters_source_suffix() -> None:
+    posts = PostSplitter().run(_page())
+    assert all(is_post(p) for p in posts)
+    assert not is_post(make_article(BAKERY, source="feeds/post-1.txt"))
+    assert not is_post(make_article(BAKERY, source="page.html#post-"))
+
+
+def test_a_feed_page_given_with_other_inputs_loses_its_off_story_post(tmp_path: Path) -> None:
+    for n, text in enumerate(FOOTBRIDGE, start=1):
+        (tmp_path / f"report-{n}.txt").write_text(f"Footbridge report {n}\n\n{text}\n")
+    page = "".join(
+        f"{title}\n\nriverdesk\nhttp://short.example/{slug}\n\n{body}\n\n"
+        f"The post {title} appeared first on River Desk News.\n\nRead more\n\n"
+        for title, slug, body in [
+            ("Harborton footbridge reopens to walkers", "r1", REOPENED),
+            ("Council approves Mill Road repaving", "r2", REPAVING),
+        ]
+    )
+    (tmp_path / "feed.txt").write_text(page)
+    brief = Pipeline.default().run(sorted(tmp_path.iterdir()), words=80)
+    dropped = [s for s in brief.skipped if s.reason.startswith("off-topic")]
+    assert [s.source.rsplit("/", 1)[1] for s in dropped] == ["feed.txt#post-2"]
+    assert "post of a multi-post page" in dropped[0].reason
+    assert "feed.txt#post-1" in {s.source.rsplit("/", 1)[1] for s in brief.sources}
+    assert all("repaving" not in s.text.lower() for s in brief.sentences)
