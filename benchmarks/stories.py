@@ -12,6 +12,13 @@ arrive within a short spread after it (seeded, so runs repeat).
 
     python benchmarks/stories.py --data ../shared/data/multinews/val.jsonl.gz
     python benchmarks/stories.py --scale --train ../shared/data/multinews/train.jsonl.gz
+
+Tuning happens on a pile from train, never on val: ``--data
+../shared/data/multinews/train.jsonl.gz --limit 15300`` takes the first train clusters
+(about the size of val); ``--thresholds`` sweeps the batch threshold there.
+``--bound`` adds what the representation allows at best: the share of gold pairs
+whose cosine reaches a few levels, and the B-cubed scores of an oracle that links
+exactly the gold pairs among the candidate pairs (perfect precision).
 """
 
 from __future__ import annotations
@@ -93,8 +100,15 @@ def measure(
     from newsbrief.cluster import StoryGrouper, bcubed
 
     articles, gold = build_pile(paths, n_articles)
-    settings = {} if threshold is None else {"threshold": threshold, "stream_threshold": threshold}
+    if threshold is None:
+        settings = {}
+    elif mode == "stream":
+        settings = {"stream_threshold": threshold}
+    else:
+        settings = {"threshold": threshold}
     grouper = StoryGrouper(**settings)
+    if mode == "bound":
+        return upper_bound(grouper, articles, gold)
     load_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     if mode == "batch":
@@ -139,6 +153,62 @@ def measure(
     }
 
 
+def upper_bound(grouper, articles: list, gold: list[str]) -> dict:
+    """What a perfect grouping on this representation would score.
+
+    Gold pairs (two usable articles of one cluster) are scored by exact cosine; the
+    oracle links the gold pairs among the grouper's candidate pairs whose cosine
+    reaches a level and takes connected components (single link inside each gold
+    cluster, precision 1 by construction). Non-articles stay singletons, as in the
+    real grouping.
+    """
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from newsbrief.cluster import _pair_cosines, bcubed, document_frequencies
+    from newsbrief.nonarticle import check_text
+
+    usable = []
+    texts = []
+    for index, article in enumerate(articles):
+        check = check_text(article.text, min_words=grouper.min_article_words)
+        if check.is_article:
+            usable.append(index)
+            texts.append(check.text)
+    n = len(usable)
+    counts = grouper.term_counts(texts, [articles[i].title for i in usable])
+    df = document_frequencies(counts)
+    vectors = grouper.vectors(counts, df, n)
+    labels = np.array([gold[i] for i in usable])
+    members: dict[str, list[int]] = {}
+    for local, label in enumerate(labels.tolist()):
+        members.setdefault(label, []).append(local)
+    pairs = [(a, b) for m in members.values() for k, a in enumerate(m) for b in m[k + 1 :]]
+    left = np.array([a for a, _ in pairs], dtype=np.int64)
+    right = np.array([b for _, b in pairs], dtype=np.int64)
+    gold_cos = _pair_cosines(vectors, left, right)
+    rows, cols, sims = grouper._neighbour_graph(vectors, df, n)
+    same = labels[rows] == labels[cols]
+    result: dict = {"n_gold_pairs": len(pairs), "n_articles": len(articles), "levels": {}}
+    for level in (0.0, 0.05, 0.1, 0.16):
+        keep = same & (sims >= level) & (sims > 0)
+        graph = coo_matrix((np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=(n, n))
+        component = connected_components(graph, directed=False)[1]
+        predicted = [f"x{i}" for i in range(len(articles))]
+        for local, index in enumerate(usable):
+            predicted[index] = f"c{component[local]}"
+        _, recall, f1 = bcubed(gold, predicted)
+        result["levels"][level] = {
+            "gold_pairs_reaching": float((gold_cos >= level).mean()) if level else None,
+            "in_candidates": float(keep.sum() / len(pairs)),
+            "recall": recall,
+            "f1": f1,
+            "n_predicted": len(set(predicted)),
+        }
+    return result
+
+
 def run_child(args: list[str], timeout: float) -> dict:
     """``measure`` in a fresh process (so peak memory is that run's own)."""
     env = dict(os.environ, OMP_NUM_THREADS="2", OPENBLAS_NUM_THREADS="2", MKL_NUM_THREADS="2")
@@ -178,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="50000,150000", help="scaling pile sizes")
     parser.add_argument("--thresholds", default="", help="comma list: also sweep these (batch)")
     parser.add_argument("--spread", type=float, default=0.02, help="stream arrival spread")
+    parser.add_argument("--stream-thresholds", default="", help="comma list: sweep the stream's")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N articles of --data")
+    parser.add_argument("--bound", action="store_true", help="also print the lexical upper bound")
     parser.add_argument("--no-stream", action="store_true")
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -187,14 +260,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     paths = [p for p in args.data.split(",") if p]
     if args.child:
-        result = measure(paths, args.n or None, args.mode, args.threshold, args.spread)
+        result = measure(
+            paths, args.n or args.limit or None, args.mode, args.threshold, args.spread
+        )
         print(json.dumps(result))
         return 0
     for path in paths:
         if not Path(path).exists():
             print(f"stories.py: {path}: no such file (pass --data)", file=sys.stderr)
             return 2
-    base = ["--data", args.data, "--spread", str(args.spread)]
+    base = ["--data", args.data, "--spread", str(args.spread), "--limit", str(args.limit)]
     rows = [run_child([*base, "--mode", "batch"], args.timeout)]
     if not args.no_stream:
         rows.append(run_child([*base, "--mode", "stream"], args.timeout))
@@ -210,6 +285,30 @@ def main(argv: list[str] | None = None) -> int:
         ]
         print("\n## threshold sweep (batch)\n")
         print_quality(sweep)
+    if args.stream_thresholds:
+        sweep = [
+            run_child([*base, "--mode", "stream", "--threshold", t], args.timeout)
+            | {"mode": f"stream t={t}"}
+            for t in args.stream_thresholds.split(",")
+        ]
+        print("\n## threshold sweep (stream)\n")
+        print_quality(sweep)
+    if args.bound:
+        bound = run_child([*base, "--mode", "bound"], args.timeout)
+        print(
+            f"\n## lexical upper bound ({bound['n_gold_pairs']:,} gold pairs of usable articles)\n"
+        )
+        print(
+            "| cosine at least | gold pairs reaching it | gold pairs among candidates"
+            " | oracle B3 R (P = 1) | oracle B3 F1 | oracle stories |"
+        )
+        print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+        for level, r in bound["levels"].items():
+            reach = "-" if r["gold_pairs_reaching"] is None else f"{r['gold_pairs_reaching']:.3f}"
+            print(
+                f"| {float(level):.2f} | {reach} | {r['in_candidates']:.3f} | {r['recall']:.3f} "
+                f"| {r['f1']:.3f} | {r['n_predicted']:,} |"
+            )
     if args.scale:
         scaling = [rows[0]]
         for size in (int(s) for s in args.sizes.split(",")):

@@ -15,6 +15,7 @@ from newsbrief.cluster import (
     bcubed,
     group_stories,
     headline,
+    neighbourhood_density,
 )
 from newsbrief.model import Article
 
@@ -209,3 +210,53 @@ def test_merge_pairs_applies_the_date_rule_before_merging() -> None:
     assert labels[0] == labels[1] != labels[2]
     undated = StoryGrouper(max_days=None).merge_pairs(articles, rows, cols, sims)
     assert len(set(undated.tolist())) == 1
+
+
+def test_density_correction_discounts_pairs_in_crowded_neighbourhoods() -> None:
+    grouper = StoryGrouper(density_neighbors=2, density_floor=0.1, density_weight=1.0)
+    # Node 0 resembles 1, 2 and 3 at 0.5 (a crowded topic); nodes 4 and 5 resemble
+    # only each other, at 0.3 (density 0.15, just above the floor).
+    rows = np.array([0, 0, 0, 4])
+    cols = np.array([1, 2, 3, 5])
+    sims = np.array([0.5, 0.5, 0.5, 0.3])
+    adjusted = grouper.adjusted_similarities(6, rows, cols, sims)
+    # Densities (mean of the 2 best, missing count 0): node 0: 0.5, nodes 1-3: 0.25,
+    # nodes 4-5: 0.15. A pair loses its mean density above the floor 0.1.
+    assert adjusted == pytest.approx([0.5 - 0.275, 0.5 - 0.275, 0.5 - 0.275, 0.3 - 0.05])
+    # Below the floor nothing changes; weight 0 is plain cosine.
+    sparse = StoryGrouper(density_neighbors=2, density_floor=0.4)
+    assert sparse.adjusted_similarities(6, rows[3:], cols[3:], sims[3:]) == pytest.approx([0.3])
+    plain = StoryGrouper(density_weight=0.0)
+    assert plain.adjusted_similarities(6, rows, cols, sims) is sims
+    # Densities measured elsewhere (a whole pile, for one block of it) replace them.
+    assert neighbourhood_density(6, rows, cols, sims, 2) == pytest.approx(
+        [0.5, 0.25, 0.25, 0.25, 0.15, 0.15]
+    )
+    given = np.full(6, 0.3)
+    assert grouper.adjusted_similarities(6, rows, cols, sims, density=given) == pytest.approx(
+        sims - 0.2
+    )
+
+
+def test_a_crowded_topic_is_split_where_plain_cosine_merges_it() -> None:
+    # Six articles about one busy topic, all 0.2 alike: with the correction a 0.2
+    # pair in that crowd is no longer enough; two articles alike at 0.2 and to
+    # nothing else still merge.
+    crowd = [(i, j) for i in range(6) for j in range(i + 1, 6)]
+    rows = np.array([i for i, _ in crowd] + [6])
+    cols = np.array([j for _, j in crowd] + [7])
+    sims = np.full(len(rows), 0.2)
+    articles = [Article(id=f"a{i}", source="s", text="x") for i in range(8)]
+    corrected = StoryGrouper(threshold=0.15, density_neighbors=5, density_floor=0.05)
+    labels = corrected.merge_pairs(articles, rows, cols, sims)
+    assert len(set(labels[:6].tolist())) == 6
+    assert labels[6] == labels[7]
+    plain = replace(corrected, density_weight=0.0)
+    assert len(set(plain.merge_pairs(articles, rows, cols, sims)[:6].tolist())) == 1
+
+
+def test_density_settings_are_validated() -> None:
+    with pytest.raises(ValueError):
+        StoryGrouper(density_neighbors=0)
+    with pytest.raises(ValueError):
+        StoryGrouper(density_weight=-1.0)
