@@ -37,7 +37,8 @@ NOTICE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"|web collections curated|\bseed ?list\b|\bfocused crawls\b|\bthese crawls\b"
         r"|\bthe seed for\b|\bweb captures\b|files are currently not publicly accessible"
         r"|properties of this collection|\bfor this collection\b|\bwayback\b|\bheritrix\b"
-        r"|distributed crawling|end of term (?:web )?(?:archive|project)",
+        r"|distributed crawling|end of term (?:web )?(?:archive|project)"
+        r"|turned off duplicate detection",
     ),
     "social-network placeholder": re.compile(
         r"tweet with a location|add a location to your tweets|your (?:tweet )?location history"
@@ -55,7 +56,7 @@ NOTICE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(?:enable|accept|allow)\b.{0,40}\bcookies\b|\bcookies?\b.{0,60}\b(?:policy|settings"
         r"|consent)\b|\bwe use cookies\b|javascript is (?:disabled|turned off)"
         r"|enable javascript|\bad ?blocker\b|are you a robot|unusual traffic from your"
-        r"|consent to the use .{0,80}cookies",
+        r"|consent to the use .{0,80}cookies|privacy policy and third.party partners",
     ),
     "page not found": re.compile(
         r"\bpage (?:you|you're|you are) (?:were )?(?:looking for|requested|trying to reach)"
@@ -73,6 +74,7 @@ NOTICE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"|you have reached your (?:limit|maximum)|free articles? (?:this month|remaining)"
         r"|gofundme has verified|what does verified mean|verification message"
         r"|get email notifications on|your notification has been saved"
+        r"|problem saving your notification"
         r"|\bplease sign in\b|asked to log ?in\b|confirm your birth ?date",
     ),
 }
@@ -93,6 +95,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         "wayback",
         "heritrix",
         "end of term",
+        "duplicate detection",
     ),
     "social-network placeholder": (
         "tweet",
@@ -118,6 +121,8 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         "adblocker",
         "robot",
         "unusual traffic",
+        "third party partners",
+        "third-party partners",
     ),
     "page not found": (
         "page you",

@@ -53,6 +53,18 @@ REAL = (
             "You must log in to continue. We have sent you a verification email.",
             "sign-in or subscription wall",
         ),
+        (
+            "Crawl settings for this job. Turned off duplicate detection for the nightly run.",
+            "web-archive notice",
+        ),
+        (
+            "To read on, see our privacy policy and third party partners and choose your options.",
+            "cookie or script wall",
+        ),
+        (
+            "There was a problem saving your notification. Please try again in a moment.",
+            "sign-in or subscription wall",
+        ),
     ],
 )
 def test_notices_are_not_articles(text: str, kind: str) -> None:
