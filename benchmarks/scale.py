@@ -201,7 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--sizes", default="50000,150000,500000")
-    parser.add_argument("--engines", default="local,dask")
+    parser.add_argument(
+        "--engines", default="local,dask", help="engines on --workers (none: single-process only)"
+    )
     parser.add_argument(
         "--last-engines", default=None, help="engines for the largest size (default: --engines)"
     )
@@ -234,7 +236,8 @@ def main(argv: list[str] | None = None) -> int:
         wanted = (
             args.last_engines.split(",") if args.last_engines and size == sizes[-1] else engines
         )
-        plan += [(engine, args.workers) for engine in wanted]
+        # "none" runs nothing but the single-process runs of --single-sizes.
+        plan += [(engine, args.workers) for engine in wanted if engine != "none"]
         for engine, workers in plan:
             out = args.workdir / f"out-{size}-{engine}-{workers}"
             if out.exists():

@@ -39,6 +39,10 @@ class SentenceSupport:
         sentences = story.sentences
         if not sentences:
             return replace(story, support=())
+        if len({s.article_id for s in sentences}) == 1:
+            # One article (close to half the stories of a large pile): nothing can
+            # support it but itself, so the similarity matrix is not built.
+            return replace(story, support=tuple((s.article_id,) for s in sentences))
         vectors = sentence_vectors(sentences)
         similarity = (vectors @ vectors.T).tocoo()
         article_of = np.array([s.article_id for s in sentences], dtype=object)
