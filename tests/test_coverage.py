@@ -35,9 +35,11 @@ def support_story():
 
 def test_model_file_loads_and_matches_features() -> None:
     model = load_model()
-    assert model.trees.feature_names == FEATURE_NAMES
+    assert set(model.trees.feature_names) <= set(FEATURE_NAMES)
     assert model.trees.feature.shape == model.trees.threshold.shape
-    assert model.trees.feature.max() < len(FEATURE_NAMES)
+    # Node features point at the columns ``analyse`` computes, by name.
+    used = {FEATURE_NAMES[i] for i in np.unique(model.trees.feature)}
+    assert used <= set(model.trees.feature_names)
     assert len(model.priors) > 1000
     assert 0.0 < model.default_prior < 1.0
     assert all(0.0 <= v <= 1.0 for v in list(model.priors.values())[:1000])
@@ -138,3 +140,74 @@ def test_inference_does_not_import_scikit_learn() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "False"
+
+
+def test_model_names_its_columns_and_refuses_unknown_features(tmp_path, monkeypatch) -> None:
+    import json
+
+    from newsbrief.summarize import learned
+
+    data = tmp_path / "data"
+    data.mkdir()
+
+    def write(names: list[str]) -> str:
+        name = f"model-{len(list(data.iterdir()))}.npz"
+        np.savez(
+            data / name,
+            meta=np.array(json.dumps({"baseline": 0.0, "depth": 1, "feature_names": names})),
+            prior_words=np.array(["a"]),
+            prior_values=np.array([0.5, 0.1]),
+            # One stump on the model's own column 0: <= 0.5 -> 1.0, else 2.0.
+            feature=np.array([[0, 0, 0]]),
+            threshold=np.array([[0.5, np.inf, np.inf]]),
+            left=np.array([[1, 1, 2]]),
+            right=np.array([[2, 1, 2]]),
+            value=np.array([[0.0, 1.0, 2.0]]),
+        )
+        return name
+
+    # Load from tmp_path instead of the package, without the process-wide cache.
+    monkeypatch.setattr(learned.resources, "files", lambda _package: tmp_path)
+    load = learned.load_model.__wrapped__
+    model = load(write(["is_first"]))
+    rows = np.zeros((2, len(FEATURE_NAMES)))
+    rows[0, FEATURE_NAMES.index("is_first")] = 1.0
+    assert model.trees.predict(rows).tolist() == [2.0, 1.0]
+    with pytest.raises(ValueError, match="no_such_feature"):
+        load(write(["no_such_feature"]))
+
+
+@pytest.mark.parametrize("words", [8, 15, 25, 40, 60])
+def test_swaps_after_the_greedy_never_lower_the_summed_value(words: int) -> None:
+    story = support_story()
+    budget = Budget(max_words=words)
+    greedy = NewsbriefSummarizer(swap_passes=0).summarize(story, budget)
+    swapped = NewsbriefSummarizer().summarize(story, budget)
+    scores = np.maximum(NewsbriefSummarizer().sentence_scores(story), 0.0)
+    value = {s.id: scores[i] * s.n_words for i, s in enumerate(story.sentences)}
+    assert swapped.n_words <= words
+    assert sum(value[i] for i in swapped.sentence_ids) >= sum(
+        value[i] for i in greedy.sentence_ids
+    ) - 1e-12
+    # The local search keeps the redundancy rule: no two picked sentences are the same.
+    texts = [s.text for s in story.sentences if s.id in set(swapped.sentence_ids)]
+    assert len(texts) == len(set(texts))
+
+
+def test_local_search_adds_then_swaps_by_value() -> None:
+    import scipy.sparse as sp
+
+    value = np.array([5.0, 20.0, 1.0, 30.0])
+    lengths = np.array([5.0, 10.0, 4.0, 10.0])
+    candidates = np.ones(4, dtype=bool)
+    dense = np.eye(4)
+    dense[1, 3] = dense[3, 1] = 0.9  # 1 and 3 say the same thing
+    similarity = sp.csr_matrix(dense)
+    search = NewsbriefSummarizer(swap_passes=5)._improve_by_swaps
+    # Room for one 10-word sentence besides sentence 0: the best one (3) is added.
+    assert search([0], value, lengths, candidates, similarity, Budget(max_words=15)) == [0, 3]
+    # No room: sentence 0 is swapped for the best that fits in its place.
+    assert search([0, 2], value, lengths, candidates, similarity, Budget(max_words=14)) == [3, 2]
+    # The redundant pair is never both picked.
+    got = search([1], value, lengths, candidates, similarity, Budget(max_words=30))
+    assert not {1, 3} <= set(got)

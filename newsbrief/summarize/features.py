@@ -14,12 +14,16 @@ a benchmark cluster and on a user's pile of articles):
   page furniture often do not);
 * centrality: cosine to the story centroid, and to the centroid of the *other*
   articles (what the rest of the story says), plus the rank of both;
-* cross-document support: the share of other articles stating the sentence
-  (``Story.support``) and the highest cosine to any sentence elsewhere;
+* what the leads say: cosine to the centroid of the *other* articles' first two
+  sentences, and the highest cosine to another article's first sentence (news
+  leads state a story's facts);
+* cross-document support: the share and number of other articles stating the
+  sentence (``Story.support``) and the highest cosine to any sentence elsewhere;
 * concept weight: how many articles mention the sentence's content words and
   bigrams (ICSISumm's concepts), per word;
-* surface cues: quotes, digits, a leading dangling reference ("He", "That
-  deal"), a question, a share of stop words.
+* surface cues: quotes, digits, a reporting verb ("said", "according"), a
+  leading dangling reference ("He", "That deal"), a question, a share of stop
+  words.
 
 Casing is deliberately not a feature: the benchmark text is lowercased and
 re-capitalised, a user's text is not.
@@ -40,7 +44,8 @@ import snowballstemmer
 from newsbrief.model import Story
 from newsbrief.text import STOP_WORDS, word_tokens
 
-#: Column names of ``sentence_features`` (the model file records them and is checked).
+#: Columns of ``StoryAnalysis.features``. A model file names the columns it was
+#: trained on (any subset, in its own order); ``learned.load_model`` maps them here.
 FEATURE_NAMES: tuple[str, ...] = (
     "position",
     "inv_position",
@@ -70,7 +75,14 @@ FEATURE_NAMES: tuple[str, ...] = (
     "prior_all_mean",
     "prior_rank",
     "article_centrality",
+    "lead_centrality",
+    "max_lead_similarity",
+    "attribution",
+    "support_count",
 )
+
+#: Reporting verbs: a sentence that says who said something.
+_ATTRIBUTION_WORDS = frozenset({"said", "says", "told", "according", "say", "tells"})
 
 #: First words that point back to something the reader has not been told.
 DANGLING_STARTS = frozenset(
@@ -273,6 +285,33 @@ def analyse(
     unigram_weight = (concepts @ np.where(is_bigram, 0.0, spread)) / np.maximum(lengths, 1.0)
     bigram_weight = (concepts @ np.where(is_bigram, spread, 0.0)) / np.maximum(lengths, 1.0)
 
+    # What the articles' leads say (news leads state the story's facts).
+    lead = (position < 2).astype(float)
+    lead_by_article = by_article @ sp.diags(lead) @ vectors
+    lead_sum = np.asarray(lead_by_article.sum(axis=0)).ravel()
+    own_lead = np.asarray(vectors.multiply(lead_by_article[owner]).sum(axis=1)).ravel()
+    other_lead_sq = (
+        float(lead_sum @ lead_sum)
+        - 2 * np.asarray(lead_by_article @ lead_sum).ravel()
+        + np.asarray(lead_by_article.multiply(lead_by_article).sum(axis=1)).ravel()
+    )
+    other_lead_norm = np.sqrt(np.maximum(other_lead_sq, 0.0))[owner]
+    lead_centrality = np.divide(
+        vectors @ lead_sum - own_lead,
+        other_lead_norm,
+        out=np.zeros(n),
+        where=other_lead_norm > 1e-12,
+    )
+    first = position[pairs.col] == 0
+    max_lead = np.zeros(n)
+    np.maximum.at(max_lead, pairs.row[other & first], pairs.data[other & first])
+    attribution = np.array(
+        [any(w in _ATTRIBUTION_WORDS for w in word_tokens(s.text)) for s in sentences], dtype=float
+    )
+    support_count = (
+        np.array([len(s) - 1 for s in story.support], dtype=float) if story.support else np.zeros(n)
+    )
+
     digit_count = np.bincount(tokens.sentence[tokens.digit_mask], minlength=n).astype(float)
     surface = np.column_stack(
         [
@@ -311,6 +350,10 @@ def analyse(
             prior_rows,
             _rank(prior_rows[:, 0]),
             article_centrality[owner],
+            lead_centrality,
+            max_lead,
+            attribution,
+            support_count,
         ]
     )
     features = np.nan_to_num(features, nan=0.0, posinf=0.0, neginf=0.0)

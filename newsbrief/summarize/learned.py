@@ -83,21 +83,27 @@ def load_model(name: str = DEFAULT_MODEL) -> ScorerModel:
     with resources.files("newsbrief").joinpath("data", name).open("rb") as handle:
         archive = np.load(handle, allow_pickle=False)
         meta = json.loads(str(archive["meta"]))
+        names = tuple(meta["feature_names"])
+        unknown = sorted(set(names) - set(FEATURE_NAMES))
+        if unknown:
+            raise ValueError(
+                f"model {name} uses features this version does not compute ({', '.join(unknown)});"
+                " retrain with scripts/train_scorer.py"
+            )
+        # The model numbers its features in its own list; point them at the columns
+        # ``features.analyse`` computes.
+        columns = np.array([FEATURE_NAMES.index(n) for n in names], dtype=np.int64)
         trees = TreeEnsemble(
-            feature=archive["feature"].astype(np.int64),
+            feature=columns[archive["feature"].astype(np.int64)],
             threshold=archive["threshold"].astype(np.float64),
             left=archive["left"].astype(np.int64),
             right=archive["right"].astype(np.int64),
             value=archive["value"].astype(np.float64),
             baseline=float(meta["baseline"]),
             depth=int(meta["depth"]),
-            feature_names=tuple(meta["feature_names"]),
+            feature_names=names,
         )
         values = archive["prior_values"].astype(np.float64)
         priors = dict(zip(archive["prior_words"].tolist(), values[:-1].tolist(), strict=True))
         model = ScorerModel(trees=trees, priors=priors, default_prior=float(values[-1]))
-    if trees.feature_names != FEATURE_NAMES:
-        raise ValueError(
-            f"model {name} was trained on other features; retrain with scripts/train_scorer.py"
-        )
     return model
