@@ -137,10 +137,18 @@ def _clear_text_memos() -> None:
 
     Word-level memos (Porter stems) and loaded models stay warm, as in a long batch run.
     """
+    import newsbrief.entities as entities
     import newsbrief.text as text
     import newsbrief.timeline as timeline
 
-    for memo in (text._split_sentences, text._porter_terms, timeline.resolve_in_sentence):
+    memos = (
+        text._split_sentences,
+        text._porter_terms,
+        timeline.resolve_in_sentence,
+        getattr(timeline, "_parse_piece", None),
+        getattr(entities, "_tokens", None),
+    )
+    for memo in memos:
         if hasattr(memo, "cache_clear"):
             memo.cache_clear()
 

@@ -21,9 +21,9 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from newsbrief.model import Brief, Claim, Disagreement, Story
+from newsbrief.model import Brief, Claim, Disagreement, Sentence, Story
 from newsbrief.text import STOP_WORDS, Stemmer, content_terms
-from newsbrief.timeline import parse_published, resolve_in_sentence
+from newsbrief.timeline import may_hold_date, parse_published, resolve_in_sentence
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -118,11 +118,32 @@ def _singular(word: str) -> str:
     return word
 
 
+# Every ``_QUANTITY`` match holds a digit or a number word, the word after a non-word
+# character and before white space ("often" or "weight" hold none). For ASCII text
+# (where case-insensitive matching folds ASCII letters only) a sentence with neither,
+# most sentences, is ruled out with two cheap searches of its lower-cased form.
+_DIGIT = re.compile(r"[0-9]")
+_COUNT_WORD = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r")\s")
+
+
 def find_quantities(sentence: str) -> tuple[Quantity, ...]:
     """Counted noun phrases ("four de-escalation zones", "14 people injured") in ``sentence``."""
+    if (
+        sentence.isascii()
+        and _DIGIT.search(sentence) is None
+        and _COUNT_WORD.search(sentence.lower()) is None
+    ):
+        return ()
+    return _find_quantities(sentence)
+
+
+def _find_quantities(sentence: str) -> tuple[Quantity, ...]:
+    """``find_quantities`` without the cheap test that rules most sentences out."""
     found = []
     for match in _QUANTITY.finditer(sentence):
-        num = match.group("num").lower()
+        # casefold, not lower: case-insensitive matching reads "\u017fix" (a long s) as
+        # "six", which lower() keeps as is, so it missed the table and float() raised.
+        num = match.group("num").casefold()
         if num in _NUMBER_WORDS:
             value = float(_NUMBER_WORDS[num])
         else:
@@ -257,15 +278,33 @@ class DisagreementStage:
     def disagreements(self, story: Story, brief: Brief) -> tuple[Disagreement, ...]:
         """Disagreements between ``story``'s sources, cited with ``brief``'s numbers."""
         number_of = {s.article_id: s.number for s in brief.sources}
+        cited = [
+            (sentence, number_of[sentence.article_id])
+            for sentence in story.sentences
+            if sentence.article_id in number_of
+        ]
+        if len({source for _, source in cited}) < 2:
+            # A conflict pairs statements of two different sources (``_conflicts``):
+            # with one source (about half the stories of a batch) there is none to find.
+            return ()
+        return self._disagreements(story, cited)
+
+    def _disagreements(
+        self, story: Story, cited: list[tuple[Sentence, int]]
+    ) -> tuple[Disagreement, ...]:
+        """Disagreements among ``cited`` (the story's sentences with their source numbers)."""
         published = {a.id: parse_published(a.date) for a in story.articles}
         stem = Stemmer()
         by_subject: dict[str, list[_Statement]] = defaultdict(list)
-        for sentence in story.sentences:
-            source = number_of.get(sentence.article_id)
-            if source is None:
+        for sentence, source in cited:
+            quantities = find_quantities(sentence.text)
+            # Only a sentence with a digit or a date word can hold a day-precision date
+            # (the only dates compared below): the others skip the date finder.
+            may_date = may_hold_date(sentence.text)
+            if not quantities and not may_date:
                 continue
             terms = frozenset(content_terms(sentence.text, stem))
-            for quantity in find_quantities(sentence.text):
+            for quantity in quantities:
                 if quantity.approximate:
                     continue
                 exclude = {stem(w) for w in quantity.subject.replace("-", " ").split()}
@@ -281,7 +320,7 @@ class DisagreementStage:
                 )
             dated = (
                 ()
-                if _CAPTION_WORDS.search(sentence.text)
+                if not may_date or _CAPTION_WORDS.search(sentence.text)
                 else resolve_in_sentence(sentence.text, published[sentence.article_id])
             )
             # A sentence with several dates ("died on March 3 ... flew from Nov. 16, 1973")

@@ -22,6 +22,7 @@ import functools
 import importlib.util
 import math
 import re
+import threading
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -336,6 +337,13 @@ _PARTICLE_NAME = re.compile(r"^(?:al|el|ad|as|bin|ibn)-[A-Z]")
 _TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\u00C0-\u024F.-]*|\d[\w-]*|[^\w\s]")
 
 
+# The stage tokenizes every sentence twice (``_mid_sentence_caps`` over the story,
+# then ``find_mentions``); the tokens depend on the text alone.
+@functools.lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(text))
+
+
 @functools.lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
     """Lower-case ASCII form for comparing names ("Erdoğan" -> "erdogan").
@@ -399,7 +407,7 @@ def _looks_like_headline(tokens: list[str]) -> bool:
     words = [t for t in tokens if t[:1].isalpha()]
     if len(words) < 4:
         return False
-    caps = sum(1 for w in words if _is_cap(w) and w.lower() not in _CONNECTORS)
+    caps = sum(1 for w in words if w[:1].isupper() and w.lower() not in _CONNECTORS)
     # Title Case without a full stop is a headline or a menu; prose full of names
     # ("Russian President Vladimir Putin met ...") still ends like a sentence.
     ends_like_prose = tokens[-1][-1:] in {".", "!", "?", '"', "”", "'", ")"}
@@ -454,7 +462,7 @@ def find_mentions(
     word counts as a name only if it is one of them, so "Meanwhile" or
     "Delegations" are not taken for names. None: no story to ask, keep it.
     """
-    tokens = _TOKEN.findall(sentence)
+    tokens = list(_tokens(sentence))
     if _looks_like_headline(tokens):
         return []
     mentions: list[Mention] = []
@@ -764,6 +772,9 @@ _SPACY_KINDS = {
 SPACY_MODELS = ("en_core_web_sm", "en_core_web_md", "en_core_web_lg", "en_core_web_trf")
 
 
+# Once per process: the stage asks for every story, and looking for the package
+# (and loading a model, when one is installed) each time cost more than the stage.
+@functools.lru_cache(maxsize=1)
 def load_spacy_pipeline() -> Callable[[str], Any] | None:
     """An installed spaCy English pipeline, or None (never downloads one)."""
     if importlib.util.find_spec("spacy") is None:
@@ -776,10 +787,17 @@ def load_spacy_pipeline() -> Callable[[str], Any] | None:
     return None
 
 
+#: The shared spaCy pipeline is not documented as safe to call from several threads
+#: at once (the server briefs in a thread pool), so calls take turns.
+_SPACY_LOCK = threading.Lock()
+
+
 def spacy_mentions(nlp: Callable[[str], Any], sentence: str, source: int) -> list[Mention]:
     """Mentions from spaCy's named-entity spans of ``sentence``."""
     mentions = []
-    for ent in nlp(sentence).ents:
+    with _SPACY_LOCK:
+        doc = nlp(sentence)
+    for ent in doc.ents:
         if ent.label_ not in _SPACY_KINDS or _SPACY_KINDS[ent.label_] is None:
             continue
         role, words = _split_title(ent.text.split())
@@ -1385,8 +1403,9 @@ def _spread_score(cluster: _Cluster) -> float:
 def _mid_sentence_caps(sentences: Iterable[str]) -> frozenset[str]:
     words: set[str] = set()
     for text in sentences:
-        tokens = _TOKEN.findall(text)
-        words.update(t for t in tokens[1:] if _is_cap(t))
+        tokens = _tokens(text)
+        # ``_is_cap`` inlined: this runs on every token of the story.
+        words.update(t for t in tokens[1:] if t[:1].isupper())
         # A run of capitalised words ("Alexander Lavrentyev said") is a name even
         # at a sentence start, and so are its words when they start another sentence.
         if len(tokens) > 1 and _is_cap(tokens[0]) and _is_cap(tokens[1]):

@@ -30,7 +30,7 @@ import functools
 import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import ClassVar
@@ -134,7 +134,13 @@ _MONTH_PREFIXES = (
 )
 _DEICTIC_WORDS = ("yesterday", "today", "tomorrow", "tonight", "last night")
 _GATE_PATTERNS: dict[str, re.Pattern[str]] = {
-    "month": re.compile("|".join(_MONTH_PREFIXES), re.IGNORECASE | re.ASCII),
+    # Every shape's month word has a word boundary on both sides of its letters (a
+    # space, "-", "," or "." around it), so "market" or "decision" open no month
+    # gate; the shapes themselves then only run on sentences naming a month.
+    "month": re.compile(
+        r"\b(?:" + "|".join(sorted({*_MONTHS, *_MONTH_PREFIXES}, key=len, reverse=True)) + r")\b",
+        re.IGNORECASE | re.ASCII,
+    ),
     "weekday": re.compile("|".join(_WEEKDAYS), re.IGNORECASE | re.ASCII),
     "deictic": re.compile("|".join(_DEICTIC_WORDS), re.IGNORECASE | re.ASCII),
     "iso": re.compile(r"\d\d\d\d-\d\d-\d\d"),
@@ -155,6 +161,9 @@ _SHAPE_GATES = {
 }
 
 
+_MONTH_GATE_LOWER = re.compile(_GATE_PATTERNS["month"].pattern, re.ASCII)
+
+
 def _open_gates(sentence: str) -> set[str]:
     """The gates (see ``_SHAPE_GATES``) ``sentence`` passes."""
     if not sentence.isascii():
@@ -163,7 +172,9 @@ def _open_gates(sentence: str) -> set[str]:
         return {name for name, gate in _GATE_PATTERNS.items() if gate.search(sentence)}
     low = sentence.lower()
     found = {name for name in ("iso", "year") if _GATE_PATTERNS[name].search(sentence)}
-    if any(prefix in low for prefix in _MONTH_PREFIXES):
+    # Case-sensitive on the lower-cased text: for ASCII text the same as the
+    # case-insensitive gate, and faster.
+    if _MONTH_GATE_LOWER.search(low):
         found.add("month")
     if "day" in low and any(day in low for day in _WEEKDAYS):
         found.add("weekday")
@@ -278,6 +289,11 @@ def find_date_expressions(sentence: str) -> tuple[DateExpression, ...]:
     gates = _open_gates(sentence)
     if not gates:
         return ()
+    return _find_date_expressions(sentence, gates)
+
+
+def _find_date_expressions(sentence: str, gates: set[str]) -> tuple[DateExpression, ...]:
+    """``find_date_expressions`` running only the shapes whose gate is in ``gates``."""
     found: list[tuple[int, int, int, DateExpression]] = []
     for priority, (shape, pattern) in enumerate(_COMPILED):
         if _SHAPE_GATES[shape] not in gates:
@@ -466,7 +482,16 @@ def sentence_tense(sentence: str, expression: DateExpression) -> str:
     return "unmarked"
 
 
-def _parse_piece(text: str, base: date, direction: str, parts: Sequence[str]) -> date | None:
+# dateparser's default parsers but "relative-time": a piece always names a month, and
+# the relative parser gives up on any word that is not a unit of time ("3 days ago"),
+# so it can never read one; skipping it saves half the cost of a call.
+_PIECE_PARSERS = ("timestamp", "custom-formats", "absolute-time")
+
+
+# dateparser is most of the cost of resolving a date; the same piece ("July 9") recurs
+# with the same publication date across the articles of a story and across stages.
+@functools.lru_cache(maxsize=8192)
+def _parse_piece(text: str, base: date, direction: str, parts: tuple[str, ...]) -> date | None:
     """``dateparser`` reading of a date piece, relative to ``base``."""
     import dateparser
 
@@ -476,6 +501,7 @@ def _parse_piece(text: str, base: date, direction: str, parts: Sequence[str]) ->
         "PREFER_DAY_OF_MONTH": "first",
         "REQUIRE_PARTS": list(parts),
         "RETURN_AS_TIMEZONE_AWARE": False,
+        "PARSERS": list(_PIECE_PARSERS),
     }
     parsed = dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
     return parsed.date() if parsed is not None else None
@@ -645,6 +671,19 @@ _CAPTION = re.compile(
 # A sentence opening with a photo credit ("Reuters/Jane Doe/File Photo The court ...")
 # closes the caption before it, however long the credit sentence runs on.
 _CREDIT_START = re.compile(r"\W{0,3}(?:REUTERS/|AP Photo/|\(AP Photo|AFP Photo/)", re.I)
+#: A substring (lower-cased) of every ``_CAPTION`` match.
+_CAPTION_CLUES = ("photo", "reuters/", "getty")
+
+
+def _has_caption_credit(text: str) -> bool:
+    """``_CAPTION.search(text)``, ruled out first by a substring test (most sentences)."""
+    # Exact for ASCII text only: case-insensitive matching folds a few non-ASCII
+    # letters into ASCII ones (the long s is an "s").
+    if text.isascii():
+        low = text.lower()
+        if not any(clue in low for clue in _CAPTION_CLUES):
+            return False
+    return _CAPTION.search(text) is not None
 
 
 def caption_positions(texts: Sequence[str]) -> set[int]:
@@ -655,7 +694,7 @@ def caption_positions(texts: Sequence[str]) -> set[int]:
     """
     found = set()
     for i, text in enumerate(texts):
-        if _CAPTION.search(text):
+        if _has_caption_credit(text):
             found.add(i)
             if i > 0 and (len(text.split()) <= 6 or _CREDIT_START.match(text)):
                 found.add(i - 1)
@@ -670,7 +709,7 @@ def _captions(sentences: Sequence[Sentence]) -> set[int]:
     right after it in the same article ("... Syria May 4, 2017." + "REUTERS/Rodi Said")."""
     found = set()
     for i, sentence in enumerate(sentences):
-        if _CAPTION.search(sentence.text):
+        if _has_caption_credit(sentence.text):
             found.add(i)
             if (
                 i > 0
@@ -745,11 +784,17 @@ class TimelineStage:
             for i, sentence in enumerate(story.sentences)
             if sentence.article_id in number_of
             and i not in captions
-            and (any(ch.isdigit() for ch in sentence.text) or _has_word_date(sentence.text))
+            and may_hold_date(sentence.text)
         ]
         if not candidates:
             return ()
-        centrality = _centrality(story)
+
+        # The story's TF-IDF centroid is needed only once a sentence gives a date;
+        # most candidates (any digit) give none, and many stories then have no event.
+        @functools.cache
+        def centrality() -> np.ndarray:
+            return _centrality(story)
+
         stem = Stemmer()
         mentions: list[_Mention] = []
         for index, sentence in candidates:
@@ -763,7 +808,7 @@ class TimelineStage:
                         sentence_id=sentence.id,
                         source=number_of[sentence.article_id],
                         terms=frozenset(content_terms(sentence.text, stem)),
-                        centrality=float(centrality[index])
+                        centrality=float(centrality()[index])
                         + (0.5 if sentence.id in in_brief else 0.0),
                     )
                 )
@@ -783,7 +828,11 @@ class TimelineStage:
         return tuple(events)
 
     def _copy_mentions(
-        self, story: Story, number_of: dict[str, int], centrality: np.ndarray, stem: Stemmer
+        self,
+        story: Story,
+        number_of: dict[str, int],
+        centrality: Callable[[], np.ndarray],
+        stem: Stemmer,
     ) -> list[_Mention]:
         """Dated sentences of copies, cited to the original sentence they repeat.
 
@@ -848,7 +897,7 @@ class TimelineStage:
                             sentence_id=original.id,
                             source=number_of[original.article_id],
                             terms=original_terms,
-                            centrality=float(centrality[index]),
+                            centrality=float(centrality()[index]),
                         )
                     )
         return out
@@ -893,8 +942,34 @@ def _containment(part: frozenset[str], whole: frozenset[str]) -> float:
     return len(part & whole) / len(part) if part else 0.0
 
 
+# The same words for lower-cased ASCII text: a case-sensitive search of ``text.lower()``
+# is twice as fast as a case-insensitive one and, for ASCII text, finds the same words.
+# (Other text keeps the case-insensitive search: lower() turns the Kelvin sign into "k".)
+_WORD_DATE_LOWER = re.compile(_WORD_DATE.pattern, re.ASCII)
+
+
 def _has_word_date(text: str) -> bool:
+    if text.isascii():
+        return _WORD_DATE_LOWER.search(text.lower()) is not None
     return _WORD_DATE.search(text) is not None
+
+
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+def may_hold_date(text: str) -> bool:
+    """Whether ``text`` has a digit, or a weekday, deictic word or month name in full.
+
+    The timeline resolves the dates of such sentences only. Without any, a sentence
+    holds no day-precision date (each needs a digit, a weekday or a deictic word), so
+    the disagreements stage skips ``resolve_in_sentence`` on it as well.
+    """
+    if text.isascii():
+        # For ASCII text a regex finds exactly the digits ``str.isdigit`` does, in C.
+        has_digit = _ASCII_DIGIT.search(text) is not None
+    else:
+        has_digit = any(ch.isdigit() for ch in text)
+    return has_digit or _has_word_date(text)
 
 
 def _centrality(story: Story) -> np.ndarray:

@@ -186,9 +186,10 @@ def test_swaps_after_the_greedy_never_lower_the_summed_value(words: int) -> None
     scores = np.maximum(NewsbriefSummarizer().sentence_scores(story), 0.0)
     value = {s.id: scores[i] * s.n_words for i, s in enumerate(story.sentences)}
     assert swapped.n_words <= words
-    assert sum(value[i] for i in swapped.sentence_ids) >= sum(
-        value[i] for i in greedy.sentence_ids
-    ) - 1e-12
+    assert (
+        sum(value[i] for i in swapped.sentence_ids)
+        >= sum(value[i] for i in greedy.sentence_ids) - 1e-12
+    )
     # The local search keeps the redundancy rule: no two picked sentences are the same.
     texts = [s.text for s in story.sentences if s.id in set(swapped.sentence_ids)]
     assert len(texts) == len(set(texts))

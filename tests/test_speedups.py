@@ -288,3 +288,264 @@ def test_photo_caption_shortcut_matches_the_regex(line: str) -> None:
     from newsbrief import clean
 
     assert clean.is_photo_caption(line) == bool(clean._PHOTO_CREDIT.search(line))
+
+
+# --- issue 8, round 2: shortcuts in the per-story brief stages (outputs unchanged) ---
+
+_QUANTITY_WORDS = st.lists(
+    st.sampled_from(
+        [
+            "Four",
+            "SIX",
+            "twenty",
+            "\u017fix",  # a long s: case-insensitive matching reads "six"
+            "14",
+            "1,200",
+            "\u0663",  # an Arabic-Indic digit
+            "people",
+            "killed",
+            "zones",
+            "often",
+            "weight",
+            "Ten-year",
+            "tens",
+            "de-escalation",
+            "at least",
+            "about",
+            "were",
+            "injured",
+            "officials",
+            "said",
+            "the",
+            "2017",
+            "$",
+            "million",
+            "-",
+            ",",
+            ".",
+            " ",
+        ]
+    ),
+    max_size=14,
+).flatmap(lambda words: st.sampled_from([" ", "", "\n", "-"]).map(lambda sep: sep.join(words)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_QUANTITY_WORDS)
+def test_quantity_prefilter_matches_the_full_finder(sentence: str) -> None:
+    from newsbrief.disagree import _find_quantities, find_quantities
+
+    assert find_quantities(sentence) == _find_quantities(sentence)
+
+
+def test_one_source_story_skips_the_search_and_finds_the_same_nothing() -> None:
+    from conftest import make_article
+
+    from newsbrief.attribute import attribute
+    from newsbrief.disagree import DisagreementStage
+    from newsbrief.model import Selection
+    from newsbrief.pipeline import build_story
+
+    empty = Selection(sentence_ids=(), scores=(), n_words=0)
+    stage = DisagreementStage()
+    one = "The bridge collapse in Harborton killed 14 people, the mayor said on Monday."
+    other = "The bridge collapse in Harborton killed 16 people, police said on the radio."
+    single = build_story([make_article(f"{one} {other}", source="a.txt", date="2017-07-06")])
+    brief = attribute(single, empty, max_words=50, method="t")
+    cited = [(s, brief.sources[0].number) for s in single.sentences]
+    assert stage.disagreements(single, brief) == () == stage._disagreements(single, cited)
+    # The same sentences from two sources do disagree: the shortcut only skips one source.
+    two = build_story(
+        make_article(text, source=f"{i}.txt", date="2017-07-06")
+        for i, text in enumerate([one, other])
+    )
+    assert len(stage.disagreements(two, attribute(two, empty, max_words=50, method="t"))) == 1
+
+
+_DATE_WORDS = st.lists(
+    st.sampled_from(
+        [
+            "March",
+            "mar.",
+            "Sept",
+            "market",
+            "mayor",
+            "decision",
+            "may",
+            "mid-August",
+            "late",
+            "the end of",
+            "of",
+            "in",
+            "on",
+            "last",
+            "Monday",
+            "Sundays",
+            "yesterday",
+            "tonight",
+            "LAST NIGHT",
+            "Decembers",
+            "MONDAY",
+            "9",
+            "9th",
+            "2017",
+            "2017-07-09",
+            "\u00b2",  # a superscript two: a digit to str.isdigit
+            "\u212aremlin",
+            "said",
+            "will",
+            ",",
+            ".",
+        ]
+    ),
+    max_size=12,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DATE_WORDS)
+def test_month_gate_never_hides_a_date(sentence: str) -> None:
+    everything = set(timeline._SHAPE_GATES.values())
+    assert find_date_expressions(sentence) == timeline._find_date_expressions(sentence, everything)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DATE_WORDS)
+def test_sentences_without_a_date_word_or_digit_hold_no_day_date(sentence: str) -> None:
+    from datetime import date
+
+    # The timeline's old candidate test, verbatim.
+    reference = any(ch.isdigit() for ch in sentence) or bool(timeline._WORD_DATE.search(sentence))
+    assert timeline.may_hold_date(sentence) == reference
+    if not timeline.may_hold_date(sentence):
+        found = timeline.resolve_in_sentence(sentence, date(2017, 7, 6))
+        assert all(resolved.precision != "day" for _, resolved in found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "photo",
+                "PHOTO",
+                "Reuters/",
+                "REUTERS",
+                "/",
+                "Getty",
+                "Images",
+                "AFP",
+                "(AP",
+                "AP",
+                "File",
+                "in this",
+                "Monday,",
+                "July 9,",
+                "2017",
+                "\u017f",
+                "word",
+                " ",
+            ]
+        ),
+        max_size=10,
+    ).map(" ".join)
+)
+def test_caption_prefilter_matches_the_regex(text: str) -> None:
+    assert timeline._has_caption_credit(text) == bool(timeline._CAPTION.search(text))
+
+
+def test_date_pieces_parse_the_same_without_the_relative_parser() -> None:
+    from datetime import date, datetime
+
+    import dateparser
+
+    pieces = [
+        "July 9",
+        "9th of July",
+        "Sept. 9th",
+        "may 5",
+        "Feb. 29",
+        "29 February 2016",
+        "December 31, 2009",
+        "1 jan 2015",
+        "aug 3",
+        "3 Aug.",
+        "October 10th, 2017",
+    ]
+    for piece in pieces:
+        for base in (date(2015, 3, 1), date(2016, 12, 30), date(2017, 7, 6)):
+            for direction in ("past", "future"):
+                settings = {
+                    "RELATIVE_BASE": datetime(base.year, base.month, base.day),
+                    "PREFER_DATES_FROM": direction,
+                    "PREFER_DAY_OF_MONTH": "first",
+                    "REQUIRE_PARTS": ["day", "month"],
+                    "RETURN_AS_TIMEZONE_AWARE": False,
+                }
+                default = dateparser.parse(piece, languages=["en"], settings=settings)  # type: ignore[arg-type]
+                fast = timeline._parse_piece(piece, base, direction, ("day", "month"))
+                assert fast == (default.date() if default else None), (piece, base, direction)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "said",
+                "Says",
+                "stated",
+                "President",
+                "president's",
+                "leader",
+                "head of state",
+                "U.S.",
+                "usa",
+                "truce",
+                "cease-fire",
+                "\u017faid",
+                "presidents",
+                "noted",
+                "x",
+                ",",
+            ]
+        ),
+        max_size=10,
+    ).map(" ".join)
+)
+def test_copy_normalisation_skips_only_patterns_that_change_nothing(text: str) -> None:
+    from newsbrief.dedup import _normalize_for_copies, normalize_for_copies
+
+    assert normalize_for_copies(text) == _normalize_for_copies(text, skip=False)
+
+
+def test_spacy_lookup_happens_once_per_process() -> None:
+    from newsbrief.entities import load_spacy_pipeline
+
+    assert load_spacy_pipeline() is load_spacy_pipeline()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(["bridge", "clos", "repair", "a b", ""]), max_size=12),
+    st.integers(1, 6),
+)
+def test_shingles_are_the_joined_windows(terms: list[str], size: int) -> None:
+    from newsbrief import dedup
+
+    text = " ".join(terms)
+    found = dedup._shingles(text, Stemmer(), size)
+    words = content_terms(dedup.normalize_for_copies(text), Stemmer())
+    if len(words) < size:
+        assert found == ({" ".join(words)} if words else set())
+    else:
+        assert found == {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def test_entity_tokens_are_memoised_but_fresh() -> None:
+    from newsbrief import entities
+
+    sentence = "Alexander Lavrentyev said Russia's delegation arrived on Monday."
+    first = entities.find_mentions(sentence, 1)
+    assert entities._tokens(sentence) == tuple(entities._TOKEN.findall(sentence))
+    assert entities.find_mentions(sentence, 1) == first
