@@ -231,6 +231,16 @@ def split_sentences(text: str) -> list[str]:
     return list(_split_sentences(text))
 
 
+def clear_memos() -> None:
+    """Forget the memoized per-text results (sentence splits, stemmed terms).
+
+    Timing code calls this so that a run is not flattered by work an earlier run
+    did on the same texts (``newsbrief evaluate`` does, before each system).
+    """
+    _split_sentences.cache_clear()
+    _porter_terms.cache_clear()
+
+
 @functools.lru_cache(maxsize=512)
 def _split_sentences(text: str) -> tuple[str, ...]:
     # syntok is the slowest step of reading, and one brief splits the same article

@@ -352,3 +352,19 @@ def test_runner_pool_keeps_order() -> None:
     with Runner(2) as runner:
         assert list(runner.map(abs, [-3, 1, -2])) == [3, 1, 2]
         runner.close()
+
+
+def test_each_system_pays_for_its_own_sentence_splitting() -> None:
+    from newsbrief.evaluate import runner
+    from newsbrief.text import _split_sentences
+
+    cluster = Cluster("c-0", DOCS, (REFERENCE,))
+    budget = Budget(max_words=20)
+    lead = summarizers.get("lead.v1")()
+    runner._summarize_task((lead, cluster, budget))
+    misses = _split_sentences.cache_info().misses
+    runner._summarize_task((lead, cluster, budget))
+    assert _split_sentences.cache_info().misses == misses  # same system: splits reused
+    runner._summarize_task((NewsbriefSummarizer(), cluster, budget))
+    # A new system starts from empty memos and splits every document again.
+    assert _split_sentences.cache_info().misses == len(DOCS)

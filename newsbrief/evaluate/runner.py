@@ -99,7 +99,18 @@ def summarize_cluster(summarizer: Any, cluster: Cluster, budget: Budget) -> Clus
     )
 
 
+#: The system a worker process last summarized for (see ``_summarize_task``).
+_LAST_SYSTEM: list[Any] = [None]
+
+
 def _summarize_task(task: tuple[Any, Cluster, Budget]) -> ClusterSummary:
+    # Each system must pay for its own sentence splitting: forget the per-text
+    # memos an earlier system filled on the same clusters when the system changes.
+    if _LAST_SYSTEM[0] != task[0]:
+        from newsbrief.text import clear_memos
+
+        clear_memos()
+        _LAST_SYSTEM[0] = task[0]
     return summarize_cluster(*task)
 
 
