@@ -212,3 +212,18 @@ def test_local_search_adds_then_swaps_by_value() -> None:
     # The redundant pair is never both picked.
     got = search([1], value, lengths, candidates, similarity, Budget(max_words=30))
     assert not {1, 3} <= set(got)
+
+
+def test_filler_sentences_are_left_out_unless_nothing_else_fits() -> None:
+    filler = "It was a sad day for all of us."
+    story = SentenceSupport().run(
+        make_story(
+            f"{filler} The harbour bridge council approved the repair budget on Monday.",
+            f"{filler} Council engineers will inspect the harbour bridge supports next week.",
+        )
+    )
+    picked = NewsbriefSummarizer().summarize(story, Budget(max_words=60))
+    texts = {s.id: s.text for s in story.sentences}
+    assert picked.sentence_ids and filler not in {texts[i] for i in picked.sentence_ids}
+    only_filler = make_story(f"{filler} It was not what we wanted at all.")
+    assert NewsbriefSummarizer().summarize(only_filler, Budget(max_words=60)).sentence_ids

@@ -68,6 +68,7 @@ class NewsbriefSummarizer:
     max_similarity: float = 0.35
     dangling_penalty: float = 0.0
     swap_passes: int = 5
+    min_content_words: int = 3
     min_words: int = 6
     max_sentence_words: int = 80
 
@@ -78,6 +79,7 @@ class NewsbriefSummarizer:
             "length_exponent",
             "dangling_penalty",
             "swap_passes",
+            "min_content_words",
         ):
             if getattr(self, field_name) < 0:
                 raise ValueError(f"{field_name} must be >= 0")
@@ -122,6 +124,13 @@ class NewsbriefSummarizer:
         allowed = (lengths >= min(self.min_words, budget.max_words)) & (
             lengths <= self.max_sentence_words
         )
+        if self.min_content_words:
+            # Sentences with fewer distinct content words ("Time may be of the essence.",
+            # "It was a sad evening.") are filler or lean on context the brief does not
+            # give; the precision label rates their stop words well, so rule them out.
+            # On all of Multi-News val this cost 0.06 R-1 F1 at 250 words, nothing at 100.
+            unigrams = np.asarray(analysis.concepts[:, ~analysis.is_bigram].sum(axis=1)).ravel()
+            allowed &= unigrams >= self.min_content_words
         if not allowed.any():
             allowed = lengths <= budget.max_words
         allowed_base = allowed.copy()
