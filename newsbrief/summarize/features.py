@@ -240,17 +240,7 @@ def analyse(
     article_sums = by_article @ vectors  # (n_articles, vocab) sum of sentence vectors
     story_sum = np.asarray(article_sums.sum(axis=0)).ravel()
     centrality = _cosine_to(vectors, story_sum)
-    dots_story = vectors @ story_sum
-    dots_own = np.asarray(vectors.multiply(article_sums[owner]).sum(axis=1)).ravel()
-    other_norm_sq = (
-        float(story_sum @ story_sum)
-        - 2 * np.asarray(article_sums @ story_sum).ravel()
-        + np.asarray(article_sums.multiply(article_sums).sum(axis=1)).ravel()
-    )
-    other_norm = np.sqrt(np.maximum(other_norm_sq, 0.0))[owner]
-    other_centrality = np.divide(
-        dots_story - dots_own, other_norm, out=np.zeros(n), where=other_norm > 1e-12
-    )
+    other_centrality, dots_own = _cosine_to_others(vectors, article_sums, owner)
     own_norm = np.sqrt(np.asarray(article_sums.multiply(article_sums).sum(axis=1)).ravel())[owner]
     local_centrality = np.divide(dots_own, own_norm, out=np.zeros(n), where=own_norm > 1e-12)
 
@@ -288,20 +278,7 @@ def analyse(
     # What the articles' leads say (news leads state the story's facts).
     lead = (position < 2).astype(float)
     lead_by_article = by_article @ sp.diags(lead) @ vectors
-    lead_sum = np.asarray(lead_by_article.sum(axis=0)).ravel()
-    own_lead = np.asarray(vectors.multiply(lead_by_article[owner]).sum(axis=1)).ravel()
-    other_lead_sq = (
-        float(lead_sum @ lead_sum)
-        - 2 * np.asarray(lead_by_article @ lead_sum).ravel()
-        + np.asarray(lead_by_article.multiply(lead_by_article).sum(axis=1)).ravel()
-    )
-    other_lead_norm = np.sqrt(np.maximum(other_lead_sq, 0.0))[owner]
-    lead_centrality = np.divide(
-        vectors @ lead_sum - own_lead,
-        other_lead_norm,
-        out=np.zeros(n),
-        where=other_lead_norm > 1e-12,
-    )
+    lead_centrality, _ = _cosine_to_others(vectors, lead_by_article, owner)
     first = position[pairs.col] == 0
     max_lead = np.zeros(n)
     np.maximum.at(max_lead, pairs.row[other & first], pairs.data[other & first])
@@ -373,6 +350,33 @@ def _cosine_to(vectors: sp.csr_matrix, direction: np.ndarray) -> np.ndarray:
     if norm == 0.0:
         return np.zeros(vectors.shape[0])
     return np.asarray(vectors @ (direction / norm)).ravel()
+
+
+def _cosine_to_others(
+    vectors: sp.csr_matrix, group_sums: sp.csr_matrix, owner: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cosine of each row of ``vectors`` to the sum of the *other* groups' rows, and
+    each row's dot product with its own group's sum.
+
+    ``group_sums`` holds one summed vector per group (article); ``owner`` maps each
+    row to its group. The leave-one-out sum is never built: its dot products and
+    norm follow from the total and the group's own sum.
+    """
+    total = np.asarray(group_sums.sum(axis=0)).ravel()
+    dots_own = np.asarray(vectors.multiply(group_sums[owner]).sum(axis=1)).ravel()
+    rest_norm_sq = (
+        float(total @ total)
+        - 2 * np.asarray(group_sums @ total).ravel()
+        + np.asarray(group_sums.multiply(group_sums).sum(axis=1)).ravel()
+    )
+    rest_norm = np.sqrt(np.maximum(rest_norm_sq, 0.0))[owner]
+    cosine = np.divide(
+        vectors @ total - dots_own,
+        rest_norm,
+        out=np.zeros(vectors.shape[0]),
+        where=rest_norm > 1e-12,
+    )
+    return cosine, dots_own
 
 
 def _rank(values: np.ndarray) -> np.ndarray:
