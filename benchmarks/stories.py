@@ -277,21 +277,15 @@ def main(argv: list[str] | None = None) -> int:
     print_quality(rows)
     kinds = ", ".join(f"{kind}: {n:,}" for kind, n in rows[0]["non_article_kinds"].items())
     print(f"\nnon-articles found (batch): {kinds}")
-    if args.thresholds:
+    for mode, thresholds in (("batch", args.thresholds), ("stream", args.stream_thresholds)):
+        if not thresholds:
+            continue
         sweep = [
-            run_child([*base, "--mode", "batch", "--threshold", t], args.timeout)
-            | {"mode": f"batch t={t}"}
-            for t in args.thresholds.split(",")
+            run_child([*base, "--mode", mode, "--threshold", t], args.timeout)
+            | {"mode": f"{mode} t={t}"}
+            for t in thresholds.split(",")
         ]
-        print("\n## threshold sweep (batch)\n")
-        print_quality(sweep)
-    if args.stream_thresholds:
-        sweep = [
-            run_child([*base, "--mode", "stream", "--threshold", t], args.timeout)
-            | {"mode": f"stream t={t}"}
-            for t in args.stream_thresholds.split(",")
-        ]
-        print("\n## threshold sweep (stream)\n")
+        print(f"\n## threshold sweep ({mode})\n")
         print_quality(sweep)
     if args.bound:
         bound = run_child([*base, "--mode", "bound"], args.timeout)
