@@ -195,7 +195,8 @@ class NewsbriefSummarizer:
             if not len(pool):
                 break
             used = float(size[chosen].sum())
-            fits = pool[size[pool] <= budget.max_words - used]
+            # Like the greedy, never spend words on a sentence the scorer gives no value.
+            fits = pool[(size[pool] <= budget.max_words - used) & (value[pool] > 0)]
             fits = fits[block[np.ix_(fits, chosen)].max(axis=1) < self.max_similarity]
             if len(fits):
                 chosen.append(int(fits[np.argmax(value[fits])]))
