@@ -138,12 +138,11 @@ def _clear_text_memos() -> None:
     Word-level memos (Porter stems) and loaded models stay warm, as in a long batch run.
     """
     import newsbrief.entities as entities
-    import newsbrief.text as text
     import newsbrief.timeline as timeline
+    from newsbrief.text import clear_memos
 
+    clear_memos()  # sentence splits and stemmed terms
     memos = (
-        text._split_sentences,
-        text._porter_terms,
         timeline.resolve_in_sentence,
         getattr(timeline, "_parse_piece", None),
         getattr(entities, "_tokens", None),
