@@ -18,11 +18,12 @@ names. Both the default list (top 12, what a brief shows) and a long list
 Usage::
 
     python benchmarks/entities_eval.py [--seeds ../shared/seeds] [--gold benchmarks/annotations/entities_gold.json]
-    python benchmarks/entities_eval.py --sets own-heldout6 --show-errors   # one group of sets
+    python benchmarks/entities_eval.py --sets own-heldout8 --show-errors   # one group of sets
 
 Later held-out sets (``own-heldout3-*`` to ``own-heldout6-*``: four stories each, business,
-sport, politics, science) were each written after a round of rules was frozen and scored
-once; docs/benchmarks.md ("Timeline and entities") lists the rounds and their figures.
+sport, politics, science; ``own-heldout7-*`` and ``own-heldout8-*``: five stories each,
+two articles a story) were each written after a round of rules was frozen and scored once;
+docs/benchmarks.md ("Timeline and entities") lists the rounds and their figures.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ the data's licence forbids copying.
 Usage::
 
     python benchmarks/timeline_eval.py [--data ../shared/data/multinews/val.jsonl.gz]
-        [--annotations benchmarks/annotations/timeline_multinews_val_heldout3.json] [--reanchor]
+        [--annotations benchmarks/annotations/timeline_multinews_val_heldout4.json] [--reanchor]
     # annotation aid: candidates from clusters no earlier sample used
     python benchmarks/timeline_eval.py --propose 100 --seed 61 \
         --exclude benchmarks/annotations/timeline_multinews_val.json ... > /tmp/candidates.json

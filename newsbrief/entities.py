@@ -97,7 +97,11 @@ DEMONYMS = _wordset(
     "ukrainian iraqi saudi egyptian jordanian lebanese kurdish kazakh afghan pakistani indian "
     "european african arab western eastern korean italian spanish canadian mexican brazilian "
     "australian qatari emirati yemeni libyan palestinian sunni shiite shia muslim christian "
-    "jewish arabic english polish dutch swedish norwegian greek"
+    "jewish arabic english polish dutch swedish norwegian greek portuguese swiss belgian danish "
+    "finnish austrian irish scottish welsh czech hungarian romanian bulgarian serbian croatian "
+    "nigerian kenyan ethiopian ghanaian argentine argentinian chilean peruvian colombian "
+    "venezuelan cuban thai vietnamese indonesian malaysian filipino taiwanese georgian armenian "
+    "swede swedes dane danes finn finns briton britons"
 )
 
 #: Cities and regions news mentions most, beyond pycountry's countries and subdivisions.
@@ -159,11 +163,34 @@ PLACES = frozenset(
         "Asia",
         "Africa",
         "Middle East",
+        "Latin America",
+        "South America",
+        "North America",
+        "Central America",
+        "Southeast Asia",
+        "East Asia",
+        "Low Countries",
+        "Balkans",
+        "Caribbean",
+        "Scandinavia",
         "Golan Heights",
         "Kremlin",
     ]
 )
-_MULTIWORD_PLACES = ("Middle East", "Golan Heights", "Hong Kong", "New York", "Los Angeles")
+_MULTIWORD_PLACES = (
+    "Middle East",
+    "Golan Heights",
+    "Hong Kong",
+    "New York",
+    "Los Angeles",
+    "Latin America",
+    "South America",
+    "North America",
+    "Central America",
+    "Southeast Asia",
+    "East Asia",
+    "Low Countries",
+)
 
 #: Titles before a name (matched on lower-cased words; longest first).
 TITLES = tuple(
@@ -207,6 +234,7 @@ TITLES = tuple(
             "police chief",
             "judge",
             "justice",
+            "prosecutor",
             "dr.",
             "pope",
             "sheikh",
@@ -264,7 +292,7 @@ _ROLE_WORDS = _wordset(
     "general governor senator adviser advisor aide foreign prime deputy vice former opposition "
     "defense defence interior finance coach manager striker captain goalkeeper midfielder "
     "defender winger player scientist researcher professor astronomer economist analyst "
-    "founder executive lawyer attorney"
+    "founder executive lawyer attorney prosecutor"
 )
 
 #: Words that make a capitalised span an organisation.
@@ -280,10 +308,14 @@ ORG_WORDS = _wordset(
     "pharmaceuticals ventures labs media entertainment foods energy logistics shipping steel "
     "mining petroleum telecom communications insurance securities chamber commerce exchange "
     "pharma medical capital united rovers athletic wanderers fc laboratory laboratories "
-    "observatory society team"
+    "observatory society team survey panel administration management consortium tribunal "
+    "assembly directorate secretariat programme inspectorate consultancy consulting athletics "
+    "centre center"
 )
 _ORG_NAMES = frozenset(
     {"Xinhua", "Reuters", "Haaretz", "Kremlin", "Pentagon", "Hamas", "Hezbollah"}
+    # International bodies whose names carry no organisation word.
+    | {"Red Cross", "Red Crescent", "Amnesty International", "Human Rights Watch", "Interpol"}
 )
 
 # Capitalised words that are never names on their own.
@@ -303,7 +335,7 @@ _NOT_SINGLE_NAMES = _wordset(
 # Lower-case joining words allowed inside a name ("Secretary of State", "Bashar al-Assad").
 _CONNECTORS = frozenset(
     {"of", "de", "des", "del", "della", "di", "da", "al", "bin", "van", "von", "der", "la", "du"}
-    | {"for", "el"}
+    | {"for", "el", "do", "dos", "das"}  # "Viana do Castelo", "Rio dos Sinos"
 )
 
 #: Words after a possessive that keep the name going ("St. Brigid's Hospital").
@@ -482,7 +514,14 @@ def find_mentions(
             and words[-1].lower().replace("’", "'") not in _GROUP_POSSESSIVES
         ):
             nxt = tokens[i]
+            if nxt == "I" and i + 1 < len(tokens) and tokens[i + 1][:1].islower():
+                break  # "After the operation in Munich I could not walk": the pronoun
             if (_is_cap(nxt) and nxt[:1].isalpha()) or _PARTICLE_NAME.match(nxt):
+                words.append(nxt)
+                i += 1
+            elif nxt in ("on", "and") and _joins_organisation_name(nxt, words, tokens, start, i):
+                # "Intergovernmental Panel on Climate Change", "Competition and Markets
+                # Authority": the lower-case word is inside one body's name.
                 words.append(nxt)
                 i += 1
             elif (
@@ -510,6 +549,10 @@ def find_mentions(
             ):
                 words = words[1:]
                 start += 1
+                # "Residents of Ponte de Lima": the "of" went with the dropped word.
+                while words and words[0].lower() in _CONNECTORS | {"the", "&"}:
+                    words = words[1:]
+                    start += 1
         following = tokens[i].lower() if i < len(tokens) else ""
         relative = tokens[i + 1].lower() if following == "," and i + 1 < len(tokens) else ""
         apposed_kind = _apposition_kind(tokens, i) if following == "," else None
@@ -525,6 +568,64 @@ def find_mentions(
                     mention = replace(mention, kind_hint=apposed_kind)
                 mentions.extend(_with_relative(mention, relative, tokens, piece_start))
     return mentions
+
+
+#: Heads of bodies whose names go on with "on" ("Council on Foreign Relations").
+_ON_HEADS = _wordset("panel committee commission council conference convention forum institute")
+_CALENDAR_WORDS = _wordset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december today tomorrow"
+)
+
+
+def _joins_organisation_name(
+    word: str, words: list[str], tokens: list[str], start: int, i: int
+) -> bool:
+    """Whether the lower-case ``word`` at ``tokens[i]`` continues the name ``words``.
+
+    "on" after the head of a body, before a capitalised topic that is no day
+    ("Panel on Climate Change", but not "the Council on Monday"). "and" when the
+    capitalised words after it end in an organisation word and the name so far is
+    no known place or body of its own, written after "the" or a possessive ("the
+    Food and Drug Administration", "Britain's Competition and Markets Authority");
+    or inside "<body> for/of/on X and Y" ("Organization for Security and
+    Co-operation"). "Russia and Turkey", "Iran and the European Union" stay apart.
+    """
+    if i + 1 >= len(tokens):
+        return False
+    follow = tokens[i + 1]
+    if not (_is_cap(follow) and follow[:1].isalpha()) or (
+        follow.lower().rstrip(".,") in _CALENDAR_WORDS
+    ):
+        return False
+    if word == "on":
+        return words[-1].lower() in _ON_HEADS
+    if word != "and":
+        return False
+    lowered = [w.lower() for w in words]
+    if any(
+        lowered[k] in ORG_WORDS and lowered[k + 1] in {"for", "of", "on"}
+        for k in range(len(lowered) - 2)
+    ):
+        return True
+    if words[0].lower() == "the":  # a sentence opening "The Food and Drug ..."
+        words, before = words[1:], "the"
+    else:
+        before = tokens[start - 1] if start > 0 else ""
+    run = []
+    for token in tokens[i + 1 : i + 6]:
+        if not (_is_cap(token) and token[:1].isalpha()):
+            break
+        run.append(token)
+    return (
+        bool(words)
+        and bool(run)
+        and run[-1].lower().rstrip(".,") in ORG_WORDS  # tokens keep a full stop
+        and (before.lower() == "the" or bool(_POSSESSIVE.search(before)))
+        and len(words) <= 2
+        and not _has_org_word(" ".join(words))
+        and _fold(" ".join(words)) not in _gazetteer()
+    )
 
 
 def _with_relative(mention: Mention, relative: str, tokens: list[str], start: int) -> list[Mention]:
@@ -565,7 +666,7 @@ def _affiliation_split(words: list[str], start: int) -> list[tuple[list[str], in
         if (
             _has_org_word(" ".join(head))
             or any(w in _TITLE_WORDS or w in _ROLE_WORDS or w in _BODY_WORDS for w in lowered)
-            or not all(w[:1].isupper() for w in head)
+            or not all(w[:1].isupper() or w.lower() in _SURNAME_PARTICLES for w in head)
         ):
             return [(words, start)]
         tail_start = start + j + 1
@@ -652,12 +753,18 @@ def _mentions_of_span(
     while name_words and name_words[0].lower() in DEMONYMS and len(name_words) > 1:
         if role is None and _has_org_word(" ".join(name_words[1:])):
             break  # "Russian Federation", "European Space Agency": part of the name
+        if _fold(_clean_surface(" ".join(name_words))) in _gazetteer():
+            break  # "Saudi Arabia", "South African Republic": a known place
+        if role is None and " ".join(name_words[1:]) in _ORG_NAMES:
+            break  # "Portuguese Red Cross": a national branch keeps its nationality
         name_words = name_words[1:]
     text = _clean_surface(" ".join(name_words))
     if not text or text.lower() in _NOT_NAMES | _NOT_SINGLE_NAMES or text.lower() in DEMONYMS:
         return []
     if text.isupper() and start > 0 and tokens[start - 1][:1].isdigit():
         return []  # "1200 BC", "40 MW": an era or a unit after a number
+    if text.isupper() and following.isdigit() and not 1800 <= int(following) <= 2100:
+        return []  # "LHS 7712 b", "A 320": a catalogue or model code, not a body
     if text.lower() in STOP_WORDS and not text.isupper():
         return []
     # A bare title ("the Foreign Minister", "UN Secretary-General") names nobody, and a
@@ -678,6 +785,17 @@ def _mentions_of_span(
     ):
         # "coffee-machine maker Tessaro", "the journal Nature", "His team, Andes Pro Cycling"
         kind_hint = "organization"
+    if (
+        kind_hint is None
+        and previous == "in"
+        and start > 1
+        and tokens[start - 2].lower() in _HOLDING_NOUNS
+    ):
+        # "Shares in Oakridge rose": one holds shares in a company, not a place.
+        kind_hint, previous = "organization", ""
+    if len(name_words) > 1 and name_words[0] in _VESSEL_PREFIXES:
+        # "RRS Sir David Attenborough", "HMS Victory": a ship, whoever it is named after.
+        kind_hint, role = "other", None
     if role and role.lower().split()[-1] in _HONORIFICS:
         role = None
     # "from Aldgate's Kelso factory": the preposition governs the factory, not Aldgate.
@@ -698,6 +816,13 @@ def _mentions_of_span(
         )
     ]
 
+
+#: Nouns that, before "in", make the name after it a company ("a stake in Helvard").
+_HOLDING_NOUNS = _wordset("shares share stake stakes holding holdings investment investors stock")
+#: Ship prefixes (written in capitals): the name after them is a vessel, not a person.
+_VESSEL_PREFIXES = frozenset(
+    ["RRS", "HMS", "USS", "MV", "MS", "RV", "SS", "HMAS", "HMCS", "HMNZS", "FV", "INS"]
+)
 
 #: Role words that are adjectives ("the former England defender"): no role on their own.
 _ROLE_ADJECTIVES = _wordset(
@@ -728,14 +853,17 @@ _STATE_POSSESSIONS = _wordset(
     "embassy ambassador"
 )
 _ORG_NOUNS = _wordset(
-    "party company group agency newspaper ministry militia movement network daily"
+    "party company group agency newspaper ministry militia movement network daily shares "
+    "shareholders stock"
 )
 #: Last words of a span that make it a place ("Marrow River", "Kessel Street").
 _PLACE_WORDS = _wordset(
     "river valley lake sea ocean island islands bay gulf province region county street "
     "square bridge park airport mountains heights desert strait canal road avenue beach "
     "governorate coast peninsula plains hills forest harbour harbor plaza lane way boulevard "
-    "highway quarter palace castle stadium arena tower"
+    "highway quarter palace castle stadium arena tower glacier glaciers mountain mountains "
+    "range volcano reef fjord delta basin trench ridge archipelago lagoon creek estuary "
+    "straits falls marsh wetlands moor moors shelf"
 )
 #: First words of multi-word place names ("Port Lemos", "Santa Ana", "Lake Geneva").
 _LEADING_PLACE_WORDS = _wordset("port mount mt. lake fort cape point san santa saint sao los las")
@@ -751,12 +879,27 @@ _GENERIC_ORG_WORDS = _wordset(
     "government coalition radio office police service services corporation company institute "
     "foundation association federation league alliance brigade brigades front guard guards "
     "militia board authority bureau network channel daily journal gazette state rail railway "
-    "school college church club trust fund"
+    "school college church club trust fund survey panel administration management consortium "
+    "tribunal assembly directorate secretariat programme inspectorate"
 )
 
 
 def _has_org_word(text: str) -> bool:
-    return any(word.lower().strip(".,") in ORG_WORDS for word in text.split())
+    for word in text.lower().split():
+        word = word.strip(".,")
+        if word in ORG_WORDS:
+            return True
+        # A possessive hides the head noun: "the European Space Agency's CryoSat mission"
+        # (what ``_POSSESSIVE`` strips, without a regex on every word).
+        if word[-1:] in ("'", "’"):
+            word = word[:-1]
+        elif word[-2:] in ("'s", "’s"):
+            word = word[:-2]
+        else:
+            continue
+        if word in ORG_WORDS:
+            return True
+    return False
 
 
 # --------------------------------------------------------------------- optional spaCy
@@ -920,6 +1063,12 @@ def _kind_of(
         words[-1].lower() in _PLACE_WORDS or words[0].lower() in _LEADING_PLACE_WORDS
     ):
         return "place"
+    if len(words) > 1 and (
+        words[-1].lower() in _NOT_BODY_HEADS or words[0].lower() in _STORM_WORDS
+    ):
+        # "Bronze Age", "Grand Tour", "James Webb Space Telescope": an era, an event or
+        # an instrument, neither a person nor a body.
+        return "other"
     if text in _ORG_NAMES or _has_org_word(text) or " & " in text:
         return "organization"
     letters = text.replace(".", "")
@@ -940,6 +1089,19 @@ def _kind_of(
         return _DEFAULT_PERSON
     return "other"
 
+
+#: Last words of the names of eras and events ("Bronze Age", "World Cup").
+_EVENT_WORDS = _wordset(
+    "age era war cup championship championships games olympics marathon tour festival prize "
+    "award awards trophy grand prix"
+)
+#: Last words of the names of instruments and craft ("Hubble Space Telescope").
+_THING_WORDS = _wordset("telescope satellite spacecraft probe rover")
+#: Last words of the names of laws and treaties ("Proceeds of Crime Act", "Paris Accord").
+_LAW_WORDS = _wordset("act treaty accord accords protocol amendment")
+_NOT_BODY_HEADS = _EVENT_WORDS | _THING_WORDS | _LAW_WORDS
+#: First words of named storms ("Storm Ulla", "Hurricane Maria"): an event, not a person.
+_STORM_WORDS = _wordset("storm hurricane typhoon cyclone")
 
 # The kind ``_kind_of`` gives a bare "Firstname Lastname"-looking name; ``merge_mentions``
 # revisits it when the story shortens the name to its first word ("Meridian").

@@ -225,6 +225,29 @@ def _modifier(text: str) -> str:
     return {"beginning": "start", "middle": "mid"}.get(text, text)
 
 
+# A day or month without a year that recurs every year, so names no event: a
+# record for a calendar day, "every June". (Not a birthday: "his birthday on
+# August 5" is usually that year's, which the reader can place.)
+_RECURRING_BEFORE = re.compile(
+    r"(?:\brecord(?:[- ](?:high|low))?(?:\s+(?:temperature|"
+    r"rainfall|snowfall))?(?:\s+for\s+[a-z]+)?\s+(?:for|on)\s+|"
+    r"\b(?:every|each)\s+(?:year\s+)?(?:on\s+|in\s+)?)$",
+    re.IGNORECASE | re.ASCII,
+)
+_QUOTES = frozenset("\"'“”‘’″")
+_ATTACK_WORDS = re.compile(
+    r"^\W{0,3}(?:terror\w*\s+)?(?:attacks?|hijack\w*|terror\w*|memorial|commission|victims)\b",
+    re.IGNORECASE | re.ASCII,
+)
+
+
+def _names_sept_11_attacks(before: str, after: str) -> bool:
+    """ "the Sept. 11 attacks", "since the September 11" (sentence end): the 2001 attacks."""
+    if _ATTACK_WORDS.match(after):
+        return True
+    return bool(re.search(r"\bthe\s+$", before, re.I)) and not after.strip(" .,;\"'”")
+
+
 def _expression(shape: str, match: re.Match[str]) -> DateExpression | None:
     groups = {k: v for k, v in match.groupdict().items() if v is not None}
     text = match.group(0).strip().rstrip(",")
@@ -279,6 +302,20 @@ def _expression(shape: str, match: re.Match[str]) -> DateExpression | None:
         text = text[len(groups["prep"]) :].strip(" -")
     if "day" in fields and not 1 <= int(fields["day"]) <= 31:  # type: ignore[call-overload]
         return None
+    if "year" not in fields and "month" in fields and "weekday" not in fields:
+        # Only the words next to the date matter; bounded so long sentences stay cheap.
+        before = match.string[max(0, match.start() - 80) : match.start()]
+        after = match.string[match.end() : match.end() + 40]
+        if _RECURRING_BEFORE.search(before):
+            return None  # "the record high for June 28", "every June"
+        if before[-1:] in _QUOTES and after[:1] in _QUOTES:
+            return None  # the "November 2" factory: a name, not a date
+        if (
+            fields["month"] == 9
+            and fields.get("day") == 11
+            and _names_sept_11_attacks(before, after)
+        ):
+            fields["year"] = 2001  # "the Sept. 11 attacks": named by its date
     # Offsets cover the date as labelled, without a leading "in"/"on".
     start = max(match.start(), match.string.find(text, match.start(), match.end()))
     return DateExpression(shape=shape, text=text, start=start, end=match.end(), **fields)  # type: ignore[arg-type]

@@ -369,3 +369,30 @@ def test_caption_shapes() -> None:
 
 def test_month_of_year() -> None:
     assert dates_in("In January of 2011, he was charged.", None) == [("2011-01", "month", None)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The old record high for June 28 was 99 degrees, set in 1986.",
+        "The previous record-high temperature for Denver on June 28 was broken.",
+        "The festival is held every June in the old town.",
+        'Reporters were shown the "October 5" steelworks outside the city.',
+    ],
+)
+def test_recurring_days_and_dates_used_as_names_are_not_events(sentence: str) -> None:
+    found = resolve_in_sentence(sentence, date(2018, 6, 29))
+    assert [e.text for e, _ in found if e.year is None] == []
+
+
+def test_the_sept_11_attacks_are_2001() -> None:
+    ((_, attacks),) = resolve_in_sentence(
+        "Security changed after the Sept. 11 attacks.", SAT_8_JULY
+    )
+    assert attacks.date == "2001-09-11"
+    # Any other September 11 is still placed near publication.
+    ((_, sale),) = resolve_in_sentence("Tickets go on sale on September 11.", SAT_8_JULY)
+    assert sale.date == "2017-09-11"
+    # A record set on a day, with its own year, keeps that date.
+    ((_, record),) = resolve_in_sentence("The record was set on June 28, 2012.", SAT_8_JULY)
+    assert record.date == "2012-06-28"
