@@ -16,12 +16,15 @@ the data's licence forbids copying.
 Usage::
 
     python benchmarks/timeline_eval.py [--data ../shared/data/multinews/val.jsonl.gz]
-        [--annotations benchmarks/annotations/timeline_multinews_val_heldout4.json] [--reanchor]
+        [--annotations benchmarks/annotations/timeline_multinews_val_heldout4.json]
+        [--anchor-rule first|inferred|published]  # rescore with anchors recomputed
     # annotation aid: candidates from clusters no earlier sample used
     python benchmarks/timeline_eval.py --propose 100 --seed 61 \
         --exclude benchmarks/annotations/timeline_multinews_val.json ... > /tmp/candidates.json
     # stricter anchors: only dates the document says it was published/posted/updated on
     python benchmarks/timeline_eval.py --propose 100 --seed 73 --anchor-rule published ...
+    # the product's own estimate for an undated article (newsbrief.timeline.infer_reference_date)
+    python benchmarks/timeline_eval.py --propose 100 --seed 97 --anchor-rule inferred ...
 
 See docs/benchmarks.md ("Timeline and entities") for how each sample was made and scored.
 """
@@ -43,6 +46,7 @@ from syntok import segmenter
 from newsbrief.timeline import (
     caption_positions,
     find_date_expressions,
+    infer_reference_date,
     resolve,
     sentence_tense,
 )
@@ -121,7 +125,30 @@ def published_anchor_of(text: str) -> tuple[date, int, int] | None:
     return None
 
 
-ANCHOR_RULES = {"first": anchor_of, "published": published_anchor_of}
+def inferred_anchor_of(text: str) -> tuple[date, int, int] | None:
+    """What the product infers for an undated article (``infer_reference_date``).
+
+    The offsets are those of the first full date in the text equal to the inferred
+    one (outside captions), or (-1, -1) when that date is not written as one
+    expression the benchmark's own sentence split finds.
+    """
+    inferred = infer_reference_date([text[start:end] for start, end in sentence_spans(text)])
+    if inferred is None:
+        return None
+    for start, end in sentence_spans(text):
+        for expression in find_date_expressions(text[start:end]):
+            if expression.year is not None and expression.day is not None:
+                resolved = resolve(expression, None)
+                if resolved is not None and resolved.date == inferred.isoformat():
+                    return inferred, start + expression.start, start + expression.end
+    return inferred, -1, -1
+
+
+ANCHOR_RULES = {
+    "first": anchor_of,
+    "published": published_anchor_of,
+    "inferred": inferred_anchor_of,
+}
 
 
 def system_answer(text: str, item: dict) -> tuple[str, str, str | None] | None:
@@ -150,7 +177,11 @@ def propose(
 
     Documents in ``exclude`` (ids of an earlier sample) are skipped, so a second
     sample is disjoint from the first. ``anchor_rule`` picks the stand-in for the
-    publication date (``ANCHOR_RULES``).
+    publication date (``ANCHOR_RULES``). With ``"inferred"`` the documents eligible
+    for anchored items are still those with a ``"first"`` anchor (a full date
+    outside captions, as in the earlier samples), so items the inference abstains
+    on are drawn too (stored with anchor None, the first-rule anchor beside it as
+    ``first_anchor``) and coverage can be compared on the same items.
     """
     find_anchor = ANCHOR_RULES[anchor_rule]
     documents = [(d, t) for d, t in read_documents(data) if d.split("#")[0] not in exclude]
@@ -161,6 +192,7 @@ def propose(
         if len(items) >= n_items:
             break
         anchor = find_anchor(text)
+        first = anchor_of(text) if anchor_rule == "inferred" else anchor
         per_doc = 0
         for start, end in sentence_spans(text):
             sentence = text[start:end]
@@ -168,7 +200,7 @@ def propose(
                 if expression.weekday is not None or expression.relation is not None:
                     continue  # needs a real publication date
                 kind = "absolute" if expression.year is not None else "anchored"
-                if kind == "anchored" and anchor is None:
+                if kind == "anchored" and first is None:
                     continue
                 if counts[kind] >= n_items // 2 or per_doc >= 2:
                     continue
@@ -182,6 +214,11 @@ def propose(
                     "anchor_offsets": list(anchor[1:]) if kind == "anchored" and anchor else None,
                 }
                 answer = system_answer(text, item)
+                if anchor_rule == "inferred" and kind == "anchored" and first is not None:
+                    item["first_anchor"] = first[0].isoformat()
+                    if answer is None:  # propose the first rule's answer for the annotator
+                        answer = system_answer(text, {**item, "anchor": item["first_anchor"]})
+                        item["proposed_from"] = "first"
                 # Unresolved expressions are proposed too (gold left for the annotator),
                 # so the sample measures coverage, not only the system's own picks.
                 item["gold"] = (
@@ -195,12 +232,13 @@ def propose(
     return items
 
 
-def evaluate(data: Path, annotations: Path, reanchor: bool = False) -> int:
+def evaluate(data: Path, annotations: Path, anchor_rule: str | None = None) -> int:
     """Print the precision table for the annotated sample; returns an exit code.
 
-    With ``reanchor`` the anchors stored in the annotations are replaced by what
-    the current ``anchor_of`` picks (items left without an anchor are dropped);
-    the gold dates do not depend on the anchor.
+    With ``anchor_rule`` (a key of ``ANCHOR_RULES``) the anchors stored in the
+    annotations are replaced by what that rule picks now; an item the rule leaves
+    without an anchor stays in the sample, unresolved (it lowers coverage, not
+    precision). The gold dates do not depend on the anchor.
     """
     gold = json.loads(annotations.read_text(encoding="utf-8"))
     wanted = {item["doc_id"] for item in gold["items"]}
@@ -208,15 +246,17 @@ def evaluate(data: Path, annotations: Path, reanchor: bool = False) -> int:
     rows: dict[str, list[int]] = {}
     misses = []
     causes: dict[str, int] = {}
-    dropped = 0
+    unanchored = 0
+    find_anchor = ANCHOR_RULES[anchor_rule] if anchor_rule else None
+    anchors: dict[str, tuple[date, int, int] | None] = {}
     for item in gold["items"]:
         text = texts[item["doc_id"]]
-        if reanchor and item["kind"] == "anchored":
-            anchor = anchor_of(text)
-            if anchor is None:
-                dropped += 1
-                continue
-            item = {**item, "anchor": anchor[0].isoformat()}
+        if find_anchor is not None and item["kind"] == "anchored":
+            if item["doc_id"] not in anchors:
+                anchors[item["doc_id"]] = find_anchor(text)
+            anchor = anchors[item["doc_id"]]
+            unanchored += anchor is None
+            item = {**item, "anchor": anchor[0].isoformat() if anchor else None}
         answer = system_answer(text, item)
         gold = item["gold"]  # None: the system's date was judged wrong, true date not stated
         expected = (gold["date"], gold["precision"], gold.get("end")) if gold else None
@@ -243,8 +283,11 @@ def evaluate(data: Path, annotations: Path, reanchor: bool = False) -> int:
         f"| **all** | {annotated} | {resolved} | {correct} | "
         f"{correct / max(resolved, 1):.3f} | {resolved / max(annotated, 1):.3f} |"
     )
-    if reanchor:
-        print(f"\nanchors recomputed by the current rule; {dropped} items left without one")
+    if anchor_rule:
+        print(
+            f"\nanchors recomputed by the {anchor_rule!r} rule; {unanchored} anchored items "
+            "left without one (counted unresolved)"
+        )
     print(
         f"\nmisses by cause (annotator's judgement): {causes.get('anchor', 0)} from the anchor "
         f"not being the publication date, {causes.get('rule', 0)} from the resolution rules"
@@ -253,7 +296,7 @@ def evaluate(data: Path, annotations: Path, reanchor: bool = False) -> int:
         print(f"miss: {doc_id} {expression!r}: system {answer}, gold {expected}")
     print(
         f"\ncommand: python benchmarks/timeline_eval.py --data {data} --annotations {annotations}"
-        + (" --reanchor" if reanchor else "")
+        + (f" --anchor-rule {anchor_rule}" if anchor_rule else "")
     )
     return 0
 
@@ -269,13 +312,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--anchor-rule",
         choices=sorted(ANCHOR_RULES),
-        default="first",
-        help="with --propose: the first full date outside captions, or a stated publication date",
+        default=None,
+        help="stand-in for the publication date: the first full date outside captions "
+        "(with --propose, the default), a stated publication date, or what "
+        "infer_reference_date infers; when scoring, replaces the stored anchors",
     )
     parser.add_argument(
         "--reanchor",
         action="store_true",
-        help="score with anchors picked by the current rule instead of the stored ones",
+        help="score with anchors recomputed by --anchor-rule (default: first)",
     )
     parser.add_argument(
         "--exclude",
@@ -294,10 +339,11 @@ def main(argv: list[str] | None = None) -> int:
             for path in args.exclude
             for item in json.loads(path.read_text(encoding="utf-8"))["items"]
         )
-        items = propose(args.data, args.propose, args.seed, excluded, args.anchor_rule)
+        items = propose(args.data, args.propose, args.seed, excluded, args.anchor_rule or "first")
         json.dump(items, sys.stdout, indent=1)
         return 0
-    return evaluate(args.data, args.annotations, args.reanchor)
+    rule = args.anchor_rule or ("first" if args.reanchor else None)
+    return evaluate(args.data, args.annotations, rule)
 
 
 if __name__ == "__main__":

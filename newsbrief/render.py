@@ -139,8 +139,12 @@ def _timeline_lines(brief: Brief) -> list[str]:
     if undated:
         lines += [
             "",
-            f"_Sources {_markers(tuple(undated))} give no publication date: only their dates "
-            "written with a year are placed._",
+            # The timeline places their partial dates ("July 9") against a date it
+            # infers from their own text (newsbrief.timeline.infer_reference_date):
+            # say so, since the JSON schema has no per-event field for it.
+            f"_Sources {_markers(tuple(undated))} give no publication date: their dates "
+            "without a year are placed against a date inferred from their own text, when "
+            "it states one clearly, and their weekdays not at all._",
         ]
     return lines
 

@@ -16,6 +16,7 @@ from newsbrief.render import format_event_date
 from newsbrief.timeline import (
     TimelineStage,
     find_date_expressions,
+    infer_reference_date,
     resolve,
     resolve_in_sentence,
     sentence_tense,
@@ -258,6 +259,7 @@ def test_markdown_dates_and_the_undated_note() -> None:
     assert "**5 July 2017** (Wednesday)" in markdown
     undated_number = next(s.number for s in result.sources if s.date is None)
     assert f"_Sources [{undated_number}] give no publication date" in markdown
+    assert "inferred from their own text" in markdown  # says how their dates were placed
     event = TimelineEvent(
         date="2017-08-21", precision="range", end="2017-08-31", label="x", text="y", citations=(1,)
     )
@@ -396,3 +398,87 @@ def test_the_sept_11_attacks_are_2001() -> None:
     # A record set on a day, with its own year, keeps that date.
     ((_, record),) = resolve_in_sentence("The record was set on June 28, 2012.", SAT_8_JULY)
     assert record.date == "2012-06-28"
+
+
+# ------------------------------------------------- reference date of an undated article
+
+
+def test_inference_prefers_the_latest_past_stamped_date() -> None:
+    sentences = [
+        "Posted Monday, July 3, 2017 at 9:15 am",
+        "The ministers first met on June 12, 2017, in Geneva.",
+        "Updated: Wednesday, July 5, 2017",
+        "The talks broke down last week, officials said.",
+    ]
+    assert infer_reference_date(sentences) == date(2017, 7, 5)
+
+
+def test_inference_takes_a_plain_date_only_when_another_corroborates_it() -> None:
+    # Running text, no stamp: the latest date counts when a second one lies in the month before.
+    corroborated = [
+        "The factory announced layoffs on March 3, 2017.",
+        "Workers walked out on March 20, 2017, the union said.",
+    ]
+    assert infer_reference_date(corroborated) == date(2017, 3, 20)
+    # A lone date in running text is as often history as news.
+    assert infer_reference_date(["The twins were born on April 28, 1990, in Taunton."]) is None
+
+
+def test_inference_ignores_captions_and_future_dates() -> None:
+    sentences = [
+        "Published Tuesday, May 2, 2017",
+        "Rescue workers search the rubble in Aleppo, Syria, Friday, May 12, 2017.",
+        "REUTERS/Jane Doe",
+        "The trial will open on Monday, June 5, 2017, prosecutors said.",
+    ]
+    assert infer_reference_date(sentences) == date(2017, 5, 2)
+
+
+def test_inference_falls_back_to_the_first_announced_date() -> None:
+    sentences = [
+        "The summit is set to open on Thursday, November 9, 2017, in Manila.",
+        "Leaders will meet again on December 14, 2017.",
+    ]
+    assert infer_reference_date(sentences) == date(2017, 11, 9)
+
+
+def test_inference_abstains_without_dated_evidence_or_when_a_later_year_is_named() -> None:
+    assert infer_reference_date([]) is None
+    assert infer_reference_date(["The ceasefire took effect on July 9 at noon."]) is None
+    # A stamped-looking 2004 date in a story about 2014: the date is history.
+    history = [
+        "Sunday, December 26, 2004 changed the coast forever.",
+        "In 2014 the family was reunited after a decade apart.",
+    ]
+    assert infer_reference_date(history) is None
+
+
+def test_inference_reads_a_whole_text_too() -> None:
+    text = "Ceasefire holds in the south\n\nPosted Saturday, July 8, 2017\n\nThe truce began on July 9."
+    assert infer_reference_date(text) == date(2017, 7, 8)
+
+
+UNDATED = (
+    "Posted Saturday, July 8, 2017\n\n"
+    "The ceasefire in southern Syria will take effect on July 9 at noon, officials said.\n\n"
+    "The officials briefed reporters on Friday about the plan."
+)
+
+
+def test_an_undated_article_resolves_partial_dates_through_its_inferred_date() -> None:
+    story = build_story([make_article(UNDATED, source="undated.txt")])
+    timeline = TimelineStage().run(story, bare_brief(story)).timeline
+    labels = {e.label: e.date for e in timeline}
+    assert labels["July 9 at noon"] == "2017-07-09"
+    assert labels["July 8, 2017"] == "2017-07-08"
+    # An estimate is not the very day: the weekday stays unplaced.
+    assert "Friday" not in labels
+
+
+def test_a_dated_article_ignores_the_inference() -> None:
+    # Published a year later than its text suggests: the real date wins, weekdays too.
+    story = build_story([make_article(UNDATED, source="dated.txt", date="2018-07-06")])
+    timeline = TimelineStage().run(story, bare_brief(story)).timeline
+    labels = {e.label: e.date for e in timeline}
+    assert labels["July 9 at noon"] == "2018-07-09"
+    assert labels["Friday"] == "2018-07-06"
