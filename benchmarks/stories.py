@@ -19,6 +19,8 @@ Tuning happens on a pile from train, never on val: ``--data
 ``--bound`` adds what the representation allows at best: the share of gold pairs
 whose cosine reaches a few levels, and the B-cubed scores of an oracle that links
 exactly the gold pairs among the candidate pairs (perfect precision).
+``--method v2`` runs the previous rule (no short-article expansion, threshold
+0.11) for comparison; the default is the current ``StoryGrouper``.
 """
 
 from __future__ import annotations
@@ -91,8 +93,17 @@ def arrival_order(gold: list[str], *, spread: float, seed: int = 0) -> list[int]
     return sorted(range(len(gold)), key=lambda i: times[i])
 
 
+#: Earlier rules ``--method`` can run instead of the current defaults.
+METHODS = {"current": {}, "v2": {"expansion_weight": 0.0}}
+
+
 def measure(
-    paths: list[str], n_articles: int | None, mode: str, threshold: float | None, spread: float
+    paths: list[str],
+    n_articles: int | None,
+    mode: str,
+    threshold: float | None,
+    spread: float,
+    method: str = "current",
 ) -> dict:
     """One run (batch or stream) with its scores, time and peak memory."""
     from sklearn.metrics import adjusted_rand_score
@@ -100,12 +111,15 @@ def measure(
     from newsbrief.cluster import StoryGrouper, bcubed
 
     articles, gold = build_pile(paths, n_articles)
+    settings = dict(METHODS[method])
     if threshold is None:
-        settings = {}
+        pass
     elif mode == "stream":
-        settings = {"stream_threshold": threshold}
+        settings["stream_threshold"] = threshold
+    elif settings.get("expansion_weight") == 0.0:
+        settings["plain_threshold"] = threshold  # without expansion this one applies
     else:
-        settings = {"threshold": threshold}
+        settings["threshold"] = threshold
     grouper = StoryGrouper(**settings)
     if mode == "bound":
         return upper_bound(grouper, articles, gold)
@@ -252,6 +266,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="only the first N articles of --data")
     parser.add_argument("--bound", action="store_true", help="also print the lexical upper bound")
     parser.add_argument("--no-stream", action="store_true")
+    parser.add_argument(
+        "--method", choices=sorted(METHODS), default="current", help="grouping rule to run"
+    )
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--mode", default="batch", help=argparse.SUPPRESS)
@@ -261,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     paths = [p for p in args.data.split(",") if p]
     if args.child:
         result = measure(
-            paths, args.n or args.limit or None, args.mode, args.threshold, args.spread
+            paths, args.n or args.limit or None, args.mode, args.threshold, args.spread, args.method
         )
         print(json.dumps(result))
         return 0
@@ -270,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"stories.py: {path}: no such file (pass --data)", file=sys.stderr)
             return 2
     base = ["--data", args.data, "--spread", str(args.spread), "--limit", str(args.limit)]
+    base += ["--method", args.method]
     rows = [run_child([*base, "--mode", "batch"], args.timeout)]
     if not args.no_stream:
         rows.append(run_child([*base, "--mode", "stream"], args.timeout))
@@ -307,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         scaling = [rows[0]]
         for size in (int(s) for s in args.sizes.split(",")):
             train = ["--data", args.train, "--n", str(size), "--mode", "batch"]
+            train += ["--method", args.method]
             scaling.append(run_child(train, args.timeout))
         print("\n## scaling (batch)\n")
         print("| articles | seconds | seconds per 1k articles | peak MB | B3 F1 |")

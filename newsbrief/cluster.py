@@ -17,11 +17,17 @@ Batch grouping (``group_stories``):
    article's ``n_neighbors`` most similar articles;
 2. exact cosine similarity for those candidate pairs; pairs whose dates are both
    known and further apart than ``max_days`` are dropped (time proximity);
-3. each pair's similarity is discounted by how crowded its two articles'
+3. short articles are expanded with their nearest neighbours
+   (``StoryGrouper.expanded_similarities``): a 60-word article shares few words
+   even with its own story's other articles, so it borrows the vectors of its two
+   most similar candidates if they are close enough to join a story on their own
+   (pseudo-relevance feedback), the shorter the article the more, and the
+   candidate pairs are scored again on the expanded vectors;
+4. each pair's similarity is discounted by how crowded its two articles'
    neighbourhoods are (``StoryGrouper.adjusted_similarities``): 0.18 between two
    articles of a busy topic, each 0.15-alike to twenty others, is weaker evidence
    than 0.18 between two articles that resemble nothing else;
-4. average-link agglomeration over that sparse graph (a missing pair counts as
+5. average-link agglomeration over that sparse graph (a missing pair counts as
    similarity 0) until no two groups are on average at least ``threshold``
    similar. Average link, not single link: a story absorbs an article only if the
    article resembles the story as a whole, which stops one generic article
@@ -30,7 +36,8 @@ Batch grouping (``group_stories``):
 Streaming grouping (``StoryStream``) assigns each arriving article to the active
 story whose members it resembles most on average (the same average-link
 criterion on plain cosine, against a running sum of member vectors; an arriving
-article's neighbourhood is not known yet, so there is no density correction), or
+article's neighbourhood is not known yet, so there is neither expansion nor
+density correction), or
 opens a new story;
 stories not updated within the window (articles or days) are closed and
 forgotten, so memory stays bounded on an endless feed.
@@ -84,6 +91,8 @@ WEAK_PAIR_SHARE = 0.4
 # Batch: at most about this many entries in one row block's candidate product
 # (about 60 MB of sparse matrix), whatever the size of the pile.
 _BLOCK_ENTRIES = 5_000_000
+# Rows per block when building the expanded vectors of short articles.
+_EXPAND_ROWS = 10_000
 # Entries per chunk of element-wise work on the whole pile's matrix.
 _CHUNK = 2_000_000
 _TOKEN = re.compile(r"[^\W_]+")
@@ -151,15 +160,18 @@ class Grouping:
 class StoryGrouper:
     """Settings of story grouping (see the module docstring for the method).
 
-    ``threshold`` is the least average (density-corrected) cosine similarity at
-    which two groups merge; ``stream_threshold`` the least average plain cosine
+    ``threshold`` is the least average (expanded, density-corrected) cosine
+    similarity at which two groups merge; ``plain_threshold`` replaces it when the
+    pairs are not expanded (``expansion_weight`` 0, or ``merge_pairs`` called
+    without vectors); ``stream_threshold`` is the least average plain cosine
     similarity of an arriving article to a story's members for the stream to add it
-    there. Defaults were tuned on a pile of Multi-News *train* clusters (see
+    there. Defaults were tuned on piles of Multi-News *train* clusters (see
     docs/benchmarks.md), never on val.
     """
 
-    name: ClassVar[str] = "tfidf-avglink.v2"
-    threshold: float = 0.11
+    name: ClassVar[str] = "tfidf-avglink.v3"
+    threshold: float = 0.20
+    plain_threshold: float = 0.11
     stream_threshold: float = 0.16
     n_neighbors: int = 20
     #: Neighbourhood density: the mean of an article's this many best similarities.
@@ -168,6 +180,15 @@ class StoryGrouper:
     density_floor: float = 0.08
     #: How much of the density above the floor a pair's similarity loses (0: plain cosine).
     density_weight: float = 1.0
+    #: Short-article expansion: an article adds up to this share of the (cosine-weighted)
+    #: sum of its ``expansion_neighbors`` most similar candidates' vectors (0: off).
+    expansion_weight: float = 1.0
+    expansion_neighbors: int = 2
+    #: Articles with at most this many distinct features get the full ``expansion_weight``;
+    #: longer ones get it scaled by this number over theirs.
+    expansion_features: int = 40
+    #: Only partners at least this similar (plain cosine) are borrowed from.
+    expansion_min_similarity: float = 0.11
     #: Articles dated further apart than this never share a story (None: ignore dates).
     max_days: int | None = 7
     #: Weight of a title word, relative to a body word.
@@ -189,7 +210,7 @@ class StoryGrouper:
     window_days: int = 7
 
     def __post_init__(self) -> None:
-        for attribute in ("threshold", "stream_threshold"):
+        for attribute in ("threshold", "plain_threshold", "stream_threshold"):
             value = getattr(self, attribute)
             if not 0.0 < value <= 1.0:
                 raise ValueError(f"{attribute} must be in (0, 1], got {value}")
@@ -197,6 +218,11 @@ class StoryGrouper:
             raise ValueError("n_neighbors and density_neighbors must be at least 1")
         if self.density_weight < 0 or self.density_floor < 0:
             raise ValueError("density_weight and density_floor must not be negative")
+        if self.expansion_weight < 0 or self.expansion_neighbors < 1 or self.expansion_features < 1:
+            raise ValueError(
+                "expansion_weight must not be negative; expansion_neighbors and "
+                "expansion_features must be at least 1"
+            )
         if self.window_articles < 1 or self.window_days < 1:
             raise ValueError("stream windows must be at least 1")
 
@@ -308,8 +334,7 @@ class StoryGrouper:
         vectors = self.vectors(counts, df, n)
         del counts  # peak memory: only one copy of the big matrix at a time
         rows, cols, sims = self._neighbour_graph(vectors, df, n)
-        del vectors  # the agglomeration needs only the pairs
-        merged = self.merge_pairs(ordered, rows, cols, sims)
+        merged = self.merge_pairs(ordered, rows, cols, sims, vectors=vectors)
         labels = np.empty(n, dtype=np.int64)
         labels[order] = merged
         return _canonical_labels(labels)
@@ -322,10 +347,13 @@ class StoryGrouper:
         sims: np.ndarray,
         *,
         density: np.ndarray | None = None,
+        vectors: sp.csr_matrix | None = None,
     ) -> np.ndarray:
         """Story numbers from scored candidate pairs: the date rule (pairs dated more
-        than ``max_days`` apart are dropped), the neighbourhood-density correction
-        (``adjusted_similarities``), then average link at ``threshold``.
+        than ``max_days`` apart are dropped), short-article expansion
+        (``expanded_similarities``, only when ``vectors`` are given), the
+        neighbourhood-density correction (``adjusted_similarities``), then average
+        link at ``threshold`` (``plain_threshold`` without expansion).
 
         ``rows``/``cols`` index ``articles``, which must already be in the order the
         merge should see (``assign`` passes id order so results do not depend on
@@ -334,14 +362,87 @@ class StoryGrouper:
         ``density`` (per article, see ``neighbourhood_density``) defaults to the one
         the pairs given imply; an engine that merges one block of a larger pile
         should pass densities measured on the whole pile, since a block holds few of
-        an article's neighbours.
+        an article's neighbours. ``vectors`` (the articles' rows of ``vectors``, in
+        the order of ``articles``) enable the expansion; without them the pairs are merged at
+        ``plain_threshold``, the v2 rule.
         """
         rows, cols, sims = _drop_distant_pairs(rows, cols, sims, articles, self.max_days)
+        threshold = self.plain_threshold
+        if vectors is not None and self.expansion_weight > 0:
+            sims = self.expanded_similarities(vectors, rows, cols, sims)
+            threshold = self.threshold
         sims = self.adjusted_similarities(len(articles), rows, cols, sims, density=density)
         # Pairs far below the threshold barely move a group average but cost memory
         # in the agglomeration; they count as 0 like the pairs never found.
-        strong = sims >= self.threshold * WEAK_PAIR_SHARE
-        return average_link(len(articles), rows[strong], cols[strong], sims[strong], self.threshold)
+        strong = sims >= threshold * WEAK_PAIR_SHARE
+        return average_link(len(articles), rows[strong], cols[strong], sims[strong], threshold)
+
+    def expanded_similarities(
+        self, vectors: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, sims: np.ndarray
+    ) -> np.ndarray:
+        """Cosine similarities of the pairs after expanding short articles.
+
+        Each article's vector gains ``expansion_weight`` times the cosine-weighted
+        sum of its ``expansion_neighbors`` most similar partners among the pairs
+        given (only partners at least ``expansion_min_similarity`` alike: the default,
+        the plain merge threshold, keeps an article from borrowing words of a story
+        it would not join anyway), scaled down for long articles (full weight up to
+        ``expansion_features`` distinct features, then that number over the
+        article's), and is normalised again. Why: a short article (the 50-word cuts
+        of wire stories, a caption-length item) shares only a handful of words even
+        with its own story's other reports, so its plain cosine to them is low and
+        noisy; borrowing the vocabulary of its nearest neighbours (pseudo-relevance
+        feedback, Rocchio 1971) lets it meet its story's other members on the
+        words they all use. Long articles already carry that vocabulary, and
+        expanding them too only blurs stories together (measured: no gain when
+        every article gets the full weight). Only the given pairs are scored
+        again; ``vectors`` are rows in the order the pairs index.
+        """
+        n = vectors.shape[0]
+        if len(sims) == 0 or self.expansion_weight == 0:
+            return sims
+        length = np.diff(vectors.indptr).astype(np.float32)
+        share = self.expansion_weight * np.minimum(
+            1.0, self.expansion_features / np.maximum(length, 1.0)
+        )
+        # Each article's best partners: both ends of every pair, sorted by article,
+        # then similarity high to low, then partner (a stable tie-break).
+        nodes = np.concatenate([rows, cols])
+        partners = np.concatenate([cols, rows])
+        values = np.concatenate([sims, sims]).astype(np.float32)
+        order = np.lexsort((partners, -values, nodes))
+        nodes, partners, values = nodes[order], partners[order], values[order]
+        del order
+        starts = np.flatnonzero(np.r_[True, nodes[1:] != nodes[:-1]])
+        rank = np.arange(len(nodes)) - np.repeat(starts, np.diff(np.r_[starts, len(nodes)]))
+        top = (rank < self.expansion_neighbors) & (values > 0)
+        top &= values >= self.expansion_min_similarity
+        nodes, partners, values = nodes[top], partners[top], values[top]
+        feedback = sp.csr_matrix(
+            (values * share[nodes], (nodes, partners)), shape=(n, n), dtype=np.float32
+        )
+
+        def expand(start: int) -> sp.csr_matrix:
+            stop = start + _EXPAND_ROWS
+            return sp.csr_matrix(vectors[start:stop] + feedback[start:stop] @ vectors)
+
+        # Two passes over row blocks, counting then filling: the expanded matrix is
+        # about twice the size of the vectors, and stacking a list of blocks would
+        # hold it twice at once (on a 150k pile, ~200 MB more at the peak).
+        starts = range(0, n, _EXPAND_ROWS)
+        sizes = np.array([expand(start).nnz for start in starts], dtype=np.int64)
+        offsets = np.r_[0, np.cumsum(sizes)]
+        data = np.empty(int(offsets[-1]), dtype=np.float32)
+        indices = np.empty(int(offsets[-1]), dtype=np.int32)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        for number, start in enumerate(starts):
+            block = expand(start)
+            lo, hi = offsets[number], offsets[number + 1]
+            data[lo:hi] = block.data
+            indices[lo:hi] = block.indices
+            indptr[start + 1 : start + block.shape[0] + 1] = lo + block.indptr[1:]
+        matrix = sp.csr_matrix((data, indices, indptr), shape=vectors.shape)
+        return _pair_cosines(_normalize_rows(matrix, copy=False), rows, cols)
 
     def adjusted_similarities(
         self,
@@ -361,9 +462,8 @@ class StoryGrouper:
         (one more election poll, another market report) resembles dozens of others
         at 0.15-0.2, so such a similarity says little; the same 0.15 between two
         articles that resemble nothing else says a lot. The floor keeps small piles
-        and articles in sparse regions on the plain cosine scale: there
-        ``threshold`` applies to plain cosine, as without the correction (with the
-        0.11 default, looser than v1's 0.16). (The correction is CSLS of
+        and articles in sparse regions on the uncorrected scale: there the merge
+        threshold applies to the (expanded) cosine as it is. (The correction is CSLS of
         Conneau et al., 2018, with a floor.) ``density`` overrides the densities
         computed from the pairs given.
         """
@@ -858,7 +958,9 @@ def _zero_self(product: sp.csr_matrix, start: int) -> None:
 def _pair_cosines(vectors: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Cosine similarity of each (rows[i], cols[i]) pair, in blocks to bound memory."""
     out = np.empty(len(rows), dtype=np.float64)
-    step = 50_000
+    # Pairs per block sized by row length, so a block's two row copies stay about
+    # _CHUNK entries each (expanded vectors are twice as long as plain ones).
+    step = max(1_000, _CHUNK // max(1, vectors.nnz // max(1, vectors.shape[0])))
     for start in range(0, len(rows), step):
         left = vectors[rows[start : start + step]]
         right = vectors[cols[start : start + step]]

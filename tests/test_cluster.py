@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from newsbrief.cluster import (
     StoryGrouper,
@@ -247,7 +248,8 @@ def test_a_crowded_topic_is_split_where_plain_cosine_merges_it() -> None:
     cols = np.array([j for _, j in crowd] + [7])
     sims = np.full(len(rows), 0.2)
     articles = [Article(id=f"a{i}", source="s", text="x") for i in range(8)]
-    corrected = StoryGrouper(threshold=0.15, density_neighbors=5, density_floor=0.05)
+    # No vectors given: no expansion, so ``plain_threshold`` applies.
+    corrected = StoryGrouper(plain_threshold=0.15, density_neighbors=5, density_floor=0.05)
     labels = corrected.merge_pairs(articles, rows, cols, sims)
     assert len(set(labels[:6].tolist())) == 6
     assert labels[6] == labels[7]
@@ -255,8 +257,63 @@ def test_a_crowded_topic_is_split_where_plain_cosine_merges_it() -> None:
     assert len(set(plain.merge_pairs(articles, rows, cols, sims)[:6].tolist())) == 1
 
 
+def _unit_rows(rows: list[dict[int, float]]) -> sp.csr_matrix:
+    """Unit-length sparse rows from {feature: weight} dicts."""
+    matrix = sp.lil_matrix((len(rows), 8), dtype=np.float32)
+    for i, row in enumerate(rows):
+        norm = float(np.sqrt(sum(w * w for w in row.values())))
+        for f, w in row.items():
+            matrix[i, f] = w / norm
+    return sp.csr_matrix(matrix)
+
+
+def test_short_articles_borrow_their_nearest_neighbours_vocabulary() -> None:
+    # Article 0 is short (one feature); article 1 shares it and adds feature 1;
+    # article 2 shares only feature 1 with article 1, nothing with article 0.
+    vectors = _unit_rows([{0: 1.0}, {0: 1.0, 1: 1.0}, {1: 1.0, 2: 1.0}])
+    rows, cols = np.array([0, 0, 1]), np.array([1, 2, 2])
+    sims = np.array([float(vectors[0].multiply(vectors[j]).sum()) for j in (1, 2)] + [0.5])
+    assert sims == pytest.approx([0.7071, 0.0, 0.5], abs=1e-4)
+    grouper = StoryGrouper(expansion_neighbors=1, expansion_features=10, expansion_weight=1.0)
+    expanded = grouper.expanded_similarities(vectors, rows, cols, sims)
+    # Article 0 now carries feature 1 (from article 1), so it meets article 2.
+    assert expanded[1] > 0.2
+    # Long articles borrow less: with a 1-feature allowance, articles 1 and 2 (two
+    # features each) get half the weight, article 0 (one feature) still the full one.
+    halved = replace(grouper, expansion_features=1).expanded_similarities(vectors, rows, cols, sims)
+    assert 0.0 < halved[1] < expanded[1]
+    # Off, or partners below the minimum similarity: the plain cosines come back.
+    off = replace(grouper, expansion_weight=0.0)
+    assert off.expanded_similarities(vectors, rows, cols, sims) is sims
+    picky = replace(grouper, expansion_min_similarity=0.9)
+    assert picky.expanded_similarities(vectors, rows, cols, sims) == pytest.approx(sims, abs=1e-6)
+
+
+def test_merge_pairs_expands_only_when_given_vectors() -> None:
+    vectors = _unit_rows([{0: 1.0}, {0: 1.0, 1: 1.0}, {1: 1.0, 2: 1.0}])
+    rows, cols = np.array([0, 0, 1]), np.array([1, 2, 2])
+    sims = np.array([0.7071, 0.0, 0.5])
+    articles = [Article(id=f"a{i}", source="s", text="x") for i in range(3)]
+    grouper = StoryGrouper(
+        threshold=0.3, plain_threshold=0.3, expansion_neighbors=1, expansion_features=10
+    )
+    # Plain cosines: 0-1 merge at 0.71, then {0, 1} to 2 averages (0 + 0.5) / 2 < 0.3.
+    plain = grouper.merge_pairs(articles, rows, cols, sims)
+    assert plain[0] == plain[1] != plain[2]
+    # Expanded, article 0 resembles article 2 too, and the three make one story.
+    together = grouper.merge_pairs(articles, rows, cols, sims, vectors=vectors)
+    assert len(set(together.tolist())) == 1
+    # Without expansion, ``plain_threshold`` is the one that applies.
+    strict = replace(grouper, plain_threshold=0.9)
+    assert len(set(strict.merge_pairs(articles, rows, cols, sims).tolist())) == 3
+
+
 def test_density_settings_are_validated() -> None:
     with pytest.raises(ValueError):
         StoryGrouper(density_neighbors=0)
     with pytest.raises(ValueError):
         StoryGrouper(density_weight=-1.0)
+    with pytest.raises(ValueError):
+        StoryGrouper(expansion_weight=-1.0)
+    with pytest.raises(ValueError):
+        StoryGrouper(plain_threshold=0.0)
