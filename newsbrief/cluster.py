@@ -14,7 +14,11 @@ Batch grouping (``group_stories``):
 1. candidates without all pairs: the sparse product of the vectors with the very
    common features removed (too frequent to tell stories apart, and the only
    thing that would make the product quadratic), in row blocks, keeping each
-   article's ``n_neighbors`` most similar articles;
+   article's ``n_neighbors`` most similar articles. A pile of at most
+   ``exact_pairs_up_to`` articles (a user's folder) scores every pair instead:
+   there the search's "heaviest features" are mostly words of one article only,
+   so it would miss pairs that share the story's common words, and a missed pair
+   counts as 0 in the average link;
 2. exact cosine similarity for those candidate pairs; pairs whose dates are both
    known and further apart than ``max_days`` are dropped (time proximity);
 3. short articles are expanded with their nearest neighbours
@@ -201,6 +205,8 @@ class StoryGrouper:
     max_candidate_count: int = 500
     #: Only an article's this many heaviest features are used to find its candidates.
     candidate_terms: int = 30
+    #: Piles of at most this many articles score every pair (exact, and cheap there).
+    exact_pairs_up_to: int = 300
     #: Remove non-articles before grouping (recommended: they glue stories together).
     detect_non_articles: bool = True
     min_article_words: int = DEFAULT_MIN_WORDS
@@ -531,7 +537,10 @@ class StoryGrouper:
     def _neighbour_graph(
         self, vectors: sp.csr_matrix, df: np.ndarray, n: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Each article's ``n_neighbors`` most similar others, with exact cosine similarity."""
+        """Each article's ``n_neighbors`` most similar others, with exact cosine similarity
+        (every pair with a shared feature in a pile of at most ``exact_pairs_up_to``)."""
+        if n <= self.exact_pairs_up_to:
+            return _all_pairs(vectors)
         candidates = self.candidate_vectors(vectors, df)
         candidates_t = candidates.T.tocsr()
         # Row blocks sized so that one block's product holds at most about
@@ -953,6 +962,16 @@ def _zero_self(product: sp.csr_matrix, start: int) -> None:
     """Set the self-similarity entries of a row block (rows start.. of the full matrix) to 0."""
     row_of_entry = np.repeat(np.arange(product.shape[0]), np.diff(product.indptr))
     product.data[product.indices == start + row_of_entry] = 0.0
+
+
+def _all_pairs(vectors: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair (row < col) of L2-normalised rows with a positive cosine, and that cosine."""
+    upper = sp.triu(vectors @ vectors.T, k=1, format="coo")
+    keep = upper.data > 0
+    rows = upper.row[keep].astype(np.int64)
+    cols = upper.col[keep].astype(np.int64)
+    order = np.lexsort((cols, rows))
+    return rows[order], cols[order], _pair_cosines(vectors, rows[order], cols[order])
 
 
 def _pair_cosines(vectors: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

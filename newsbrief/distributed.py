@@ -286,8 +286,9 @@ def group_block(grouper: Any, articles: Sequence[Article], vectors: sp.csr_matri
     ``vectors`` are the block's rows of ``StoryGrouper.vectors`` computed with the
     document frequencies of the *whole* input, so similarities are the ones a
     single ``group_stories`` run over everything would see. Within a block every
-    pair is a candidate (blocks are small), then the grouper's date rule and its
-    average-link merge at ``grouper.threshold`` decide, in id order, as
+    pair is a candidate (blocks are small), then the grouper's date rule,
+    short-article expansion and average-link merge at ``grouper.threshold`` decide,
+    in id order, as
     ``StoryGrouper.assign`` does. This adapter is the only code that reaches into
     ``newsbrief.cluster``'s grouping, so an API change there is a one-place change.
     """
@@ -300,7 +301,9 @@ def group_block(grouper: Any, articles: Sequence[Article], vectors: sp.csr_matri
     order = sorted(range(n), key=lambda i: (articles[i].id, i))
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
-    merged = grouper.merge_pairs([articles[i] for i in order], rank[rows], rank[cols], sims)
+    merged = grouper.merge_pairs(
+        [articles[i] for i in order], rank[rows], rank[cols], sims, vectors=vectors[order]
+    )
     return merged[rank]
 
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from newsbrief.pipeline import Pipeline
 
 #: Grouping threshold of the "is this pile several stories?" check of ``newsbrief
-#: brief``: looser than story grouping's own (0.11 batch, 0.16 stream), so that a pile about one event
+#: brief``: looser than story grouping's own (0.20 batch, 0.16 stream), so that a pile about one event
 #: told from several angles (talks, ceasefire, envoy) stays one story and only
 #: clearly unrelated stories make ``brief`` refuse.
 MIXED_PILE_THRESHOLD = 0.08
@@ -103,7 +103,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=float,
         default=None,
         help="least average similarity to join a story, for batch and --stream alike"
-        " (default: 0.11 batch, on density-adjusted similarities; 0.16 with --stream)",
+        " (default: 0.20 batch, on expanded, density-adjusted similarities; 0.16 with --stream)",
     )
     cluster.add_argument(
         "--window",

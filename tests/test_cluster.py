@@ -317,3 +317,30 @@ def test_density_settings_are_validated() -> None:
         StoryGrouper(expansion_weight=-1.0)
     with pytest.raises(ValueError):
         StoryGrouper(plain_threshold=0.0)
+
+
+def _pseudo_words(prefix: str, n: int) -> list[str]:
+    """``n`` distinct made-up words (letters only) starting with ``prefix``."""
+    letters = "bcdfghjklmnpqrstvwxz"
+    return [prefix + letters[k // 20] + letters[k % 20] + "o" for k in range(n)]
+
+
+def test_a_small_pile_scores_every_pair_the_candidate_search_would_miss() -> None:
+    # Two reports of one event share forty of its words, but each repeats thirty
+    # words of its own: in a small pile those own words carry the most weight, so
+    # an article's "heaviest features" (what the candidate search compares) are all
+    # its own and the pair is never found. A small pile scores every pair instead.
+    shared = " ".join(_pseudo_words("sha", 40))
+    first = Article.from_text(shared + " " + " ".join(_pseudo_words("fir", 30) * 2), source="first")
+    second = Article.from_text(
+        shared + " " + " ".join(_pseudo_words("sec", 30) * 2), source="second"
+    )
+    other = Article.from_text(" ".join(_pseudo_words("oth", 60)), source="other")
+    pile = [first, second, other]
+    exact = StoryGrouper(detect_non_articles=False)
+    assert partition(group_stories(pile, exact), pile) == {
+        frozenset({"first", "second"}),
+        frozenset({"other"}),
+    }
+    searched = replace(exact, exact_pairs_up_to=0)
+    assert len(partition(group_stories(pile, searched), pile)) == 3
