@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -20,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 import snowballstemmer
 from syntok import segmenter
+from syntok._segmentation_states import Begin, InnerToken, State
 from syntok.tokenizer import Token, Tokenizer
 
 from newsbrief.model import Article, Sentence, count_words
@@ -253,7 +255,7 @@ def _split_sentences(text: str) -> tuple[str, ...]:
     # same tokens, same segmentation state machine.
     for offset, paragraph_text in segmenter.preprocess_with_offsets(text):
         pieces: list[str] = []
-        paragraph = segmenter.segment(syntok_tokens(text, offset, offset + len(paragraph_text)))
+        paragraph = segment_tokens(syntok_tokens(text, offset, offset + len(paragraph_text)))
         for tokens in paragraph:
             if not tokens:
                 continue
@@ -266,68 +268,171 @@ def _split_sentences(text: str) -> tuple[str, ...]:
     return tuple(sentences)
 
 
+def segment_tokens(tokens: Iterator[Token]) -> Iterator[list[Token]]:
+    """The sentences of a token stream, exactly as syntok's ``segmenter.segment`` makes them.
+
+    syntok's segmentation is a state machine stepped once per token; most tokens are
+    the inside of a sentence (``InnerToken``), where a step only moves the token to
+    the sentence and looks at the next one. ``_FastInnerToken`` makes those steps in
+    a tight loop and hands every other step (terminals, brackets) to syntok's own
+    code, so the states, and the sentences, are syntok's. ``tests/test_speedups.py``
+    checks the equality.
+    """
+    state: State | None = Begin(tokens)
+    while state is not None:
+        if state.at_sentence:
+            history = state.collect_history()
+            if history and (len(history) > 1 or history[0].value):
+                yield history
+        if type(state) is InnerToken:
+            state = _FastInnerToken(state._stream, state._queue, state._history)
+        state = next(state, None)
+
+
+#: Tokens after which syntok's ``InnerToken`` step does more than move on.
+_INNER_STOPS = State.terminals | State.opening_brackets
+
+
+class _FastInnerToken(InnerToken):
+    """syntok's ``InnerToken`` with its plain steps (next token neither a terminal nor
+    an opening bracket: the step moves one token and returns the same state) run in
+    a loop. The loop reads the stream exactly when syntok's steps would (one token
+    per step, into the look-ahead queue) and leaves the queue and the sentence so
+    far as they would be before syntok's first step that is not plain, which syntok
+    then makes itself."""
+
+    def __next__(self) -> State:
+        queue = self._queue
+        if len(queue) == 1:
+            move = self._history.append
+            current = queue[0]
+            for following in self._stream:
+                # (``_value`` is what syntok's ``Token.value`` property returns.)
+                if following._value in _INNER_STOPS:
+                    queue[0] = current
+                    queue.append(following)
+                    break
+                move(current)
+                current = following
+            else:
+                queue[0] = current
+        return super().__next__()
+
+
 _SYNTOK = Tokenizer(replace_not_contraction=False)  # the tokenizer ``segmenter.analyze`` uses
 _SPACES = Tokenizer._spaces
 _SEPARATION = Tokenizer._separation
+#: syntok's chunk pattern (``[^\\s\\u200b]+`` in the ``regex`` module) for ASCII text, as a
+#: standard-library ``re`` pattern: the same chunks, found faster. The whitespace class is
+#: read off syntok's own pattern character by character, so the two agree on all of ASCII.
+#: The characters syntok's chunk pattern (``[^\\s\\u200b]+``, ``regex`` module) treats as
+#: space: Unicode White_Space and the zero-width space. ``tests/test_speedups.py`` checks
+#: the list against syntok's own pattern on every code point.
+SYNTOK_SPACES = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000"
+)
+_SPACE_CLASS = re.escape(SYNTOK_SPACES)
+#: ASCII characters that are neither alphanumeric nor space: a plain word's trailing mark.
+_ASCII_MARKS = re.escape(
+    "".join(chr(c) for c in range(128) if not chr(c).isalnum() and chr(c) not in SYNTOK_SPACES)
+)
+#: One chunk with the spacing before it: a plain ASCII word ([A-Za-z0-9] is ``str.isalnum``
+#: on ASCII) with at most one trailing ASCII mark, or any other chunk. The standard
+#: ``re`` module with explicit classes finds the same chunks as syntok's pattern, twice
+#: as fast.
+_CHUNK = re.compile(
+    f"([{_SPACE_CLASS}]*)"
+    f"(?:([A-Za-z0-9]++)([{_ASCII_MARKS}]?)(?![^{_SPACE_CLASS}])|([^{_SPACE_CLASS}]+))"
+)
 
 
 def syntok_tokens(text: str, start: int, end: int) -> Iterator[Token]:
     """The tokens of ``text[start:end]``, exactly as syntok's ``Tokenizer.tokenize`` makes them.
 
     Same as ``Tokenizer(replace_not_contraction=False).tokenize(text[start:end], start)``
-    (the tokenizer of ``segmenter.analyze``), token for token: value, spacing and offset.
-    syntok's tokenizer was a quarter of a batch run's CPU; most whitespace-separated
+    (the tokenizer of ``segmenter.analyze``), token for token: value, spacing and offset
+    (plain words come as ``_Token`` tuples with the same attributes). syntok's tokenizer was a quarter of a batch run's CPU; most whitespace-separated
     chunks are a plain ASCII word, perhaps with one trailing punctuation mark, and for
     those the general code (a Python loop over characters calling ``str.isalnum``, then
-    a generator per word) is replaced by one ``str.isalnum`` call on the chunk: for
-    ASCII text ``isalnum`` is exactly the per-character test syntok makes. Every other
-    chunk takes syntok's own code path. ``tests/test_speedups.py`` checks the equality.
+    a generator per word) is replaced by one test of the chunk: for ASCII text
+    ``isalnum`` is exactly ``[A-Za-z0-9]``, the per-character test syntok makes. One
+    regex (``_CHUNK``) splits each chunk into its spacing, word and trailing mark. Every
+    other chunk takes syntok's own code path. ``tests/test_speedups.py`` checks the
+    equality.
     """
     # syntok pads the paragraph with ``start`` spaces to keep offsets absolute; matching
     # inside [start, end) of the whole text gives the same matches and offsets.
-    offset = start
-    for match in _SPACES.finditer(text, start, end):
-        chunk_start, chunk_end = match.span()
-        chunk = match.group(0)
-        if chunk.isascii():
-            if chunk.isalnum():
-                word, tail = chunk, ""
-            elif len(chunk) > 1 and chunk[:-1].isalnum() and not chunk[-1].isalnum():
-                word, tail = chunk[:-1], chunk[-1]
+    offset = start  # end of the previous chunk
+    for spacing, word, tail, other in _CHUNK.findall(text, start, end):
+        chunk_start = offset + len(spacing)
+        if word:
+            # In an ASCII alphanumeric word the separation pattern can only match a
+            # lower-case letter followed by a capital ("McDonald"): impossible when no
+            # capital follows the first letter, or when there is no lower-case letter.
+            if word[1:].islower() or word.isupper() or _SEPARATION.search(word) is None:
+                yield _Token((spacing, word, chunk_start))
             else:
-                word = ""
-            if word:
-                spacing = text[offset:chunk_start]
-                # In an ASCII alphanumeric word the separation pattern can only match a
-                # lower-case letter followed by a capital ("McDonald"): impossible when no
-                # capital follows the first letter, or when there is no lower-case letter.
-                if word[1:].islower() or word.isupper() or _SEPARATION.search(word) is None:
-                    yield Token(spacing, word, chunk_start)
-                else:
-                    yield from _SYNTOK._split_word(spacing, word, chunk_start)
-                if tail:
-                    yield Token("", tail, chunk_start + len(word))
-                offset = chunk_end
-                continue
-        # syntok's own loop body (``Tokenizer.tokenize``) for every other chunk.
-        first = Tokenizer._find_start(chunk_start, chunk_end, text)
-        if first == chunk_end:
-            yield Token(text[offset:chunk_start], chunk, chunk_start)
+                yield from _SYNTOK._split_word(spacing, word, chunk_start)
+            offset = chunk_start + len(word)
+            if tail:
+                yield _Token(("", tail, offset))
+                offset += 1
         else:
-            last = Tokenizer._find_end(first, chunk_end, text)
-            if first > chunk_start:
-                offset = yield from Tokenizer._split_nonword_prefix(match, offset, first, text)
-            if first != last:
-                yield from _SYNTOK._split_word(text[offset:first], text[first:last], first)
-            tail = text[last:chunk_end]
-            if tail.startswith("..."):
-                yield Token("", "...", last)
-                last += 3
-                tail = tail[3:]
-            yield from [Token("", c, index + last) for index, c in enumerate(tail)]
-        offset = chunk_end
+            chunk_end = chunk_start + len(other)
+            yield from _syntok_chunk(text, offset, chunk_start, chunk_end)
+            offset = chunk_end
     if offset < end:
         yield Token(text[offset:end], "", end)
+
+
+class _Token(tuple):
+    """A syntok ``Token`` as the tuple (spacing, value, offset).
+
+    It has the read-only interface syntok's segmenter uses (``value``, ``spacing``,
+    ``offset``) and is made by C code, where a ``Token`` runs a Python ``__init__``
+    (a fifth of the tokenizer's time).
+    """
+
+    __slots__ = ()
+    spacing = property(operator.itemgetter(0))
+    value = property(operator.itemgetter(1))
+    _value = value  # (the attribute behind syntok's ``Token.value``)
+    offset = property(operator.itemgetter(2))
+
+
+class _ChunkStart:
+    """What syntok's ``_split_nonword_prefix`` reads of a chunk's match: its start."""
+
+    __slots__ = ("_start",)
+
+    def __init__(self, start: int) -> None:
+        self._start = start
+
+    def start(self) -> int:
+        return self._start
+
+
+def _syntok_chunk(text: str, offset: int, chunk_start: int, chunk_end: int) -> Iterator[Token]:
+    """syntok's own loop body (``Tokenizer.tokenize``) for the chunk at
+    ``text[chunk_start:chunk_end]``; ``offset`` is where the previous chunk ended."""
+    first = Tokenizer._find_start(chunk_start, chunk_end, text)
+    if first == chunk_end:
+        yield Token(text[offset:chunk_start], text[chunk_start:chunk_end], chunk_start)
+        return
+    last = Tokenizer._find_end(first, chunk_end, text)
+    if first > chunk_start:
+        offset = yield from Tokenizer._split_nonword_prefix(
+            _ChunkStart(chunk_start), offset, first, text
+        )
+    if first != last:
+        yield from _SYNTOK._split_word(text[offset:first], text[first:last], first)
+    tail = text[last:chunk_end]
+    if tail.startswith("..."):
+        yield Token("", "...", last)
+        last += 3
+        tail = tail[3:]
+    yield from [Token("", c, index + last) for index, c in enumerate(tail)]
 
 
 #: At most this many splitter pieces are joined to close one quotation.
@@ -347,6 +452,8 @@ def _quote_open(piece: str) -> bool:
     curly = piece.count("\u201c") - piece.count("\u201d")
     if curly:
         return curly > 0
+    if '"' not in piece:  # (both patterns need one; most pieces hold none)
+        return False
     return len(_OPENING_QUOTE.findall(piece)) > len(_CLOSING_QUOTE.findall(piece))
 
 
@@ -441,9 +548,36 @@ def content_terms(text: str, stem: Stemmer, *, bigrams: bool = False) -> list[st
     return _content_terms(text, stem, bigrams)
 
 
+#: Token -> its Porter stem when it is a content word (not a stop word, two or more
+#: characters), "" when it is not. The stems of a text's tokens are then one C-level
+#: ``map`` instead of a Python test and call per token. Bounded (cleared when full);
+#: dict reads and writes are atomic, so threads may share it.
+_CONTENT_STEMS: dict[str, str] = {}
+_CONTENT_STEMS_LIMIT = 1 << 18
+
+
 @functools.lru_cache(maxsize=16384)
 def _porter_terms(text: str, bigrams: bool) -> tuple[str, ...]:
-    return tuple(_content_terms(text, porter_stem, bigrams))
+    # The same terms as ``_content_terms(text, porter_stem, bigrams)``, in the same order.
+    tokens = word_tokens(text)
+    stems = list(map(_CONTENT_STEMS.get, tokens))
+    if None in stems:
+        if len(_CONTENT_STEMS) > _CONTENT_STEMS_LIMIT:
+            _CONTENT_STEMS.clear()
+        for index, token in enumerate(tokens):
+            if stems[index] is None:
+                stem = porter_stem(token) if token not in STOP_WORDS and len(token) > 1 else ""
+                if not stem and token not in STOP_WORDS and len(token) > 1:
+                    # (A content word with an empty stem would read as a stop word here.)
+                    return tuple(_content_terms(text, porter_stem, bigrams))
+                _CONTENT_STEMS[token] = stems[index] = stem
+    terms = list(filter(None, stems))
+    if bigrams:
+        # A bigram joins two adjacent content words: exactly the pairs with two stems.
+        terms.extend(
+            [f"{left}_{right}" for left, right in itertools.pairwise(stems) if left and right]
+        )
+    return tuple(terms)
 
 
 def _content_terms(text: str, stem: Callable[[str], str], bigrams: bool) -> list[str]:
@@ -467,8 +601,10 @@ def tfidf_matrix(
     """
     # Vectorized: one id per token, then (row, column) pairs counted with np.unique; the
     # per-token Python loop this replaces was the largest single cost of a 5-article brief.
-    vocabulary: dict[str, int] = {}
-    flat = [vocabulary.setdefault(term, len(vocabulary)) for terms in documents for term in terms]
+    # Columns in order of first appearance; ids looked up by C-level ``map``/``zip``.
+    every_term = list(itertools.chain.from_iterable(documents))
+    vocabulary = dict(zip(dict.fromkeys(every_term), itertools.count()))
+    flat = list(map(vocabulary.__getitem__, every_term))
     n_docs, n_terms = len(documents), len(vocabulary)
     if not flat:
         return sp.csr_matrix((n_docs, n_terms), dtype=np.float64), list(vocabulary)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -549,3 +550,384 @@ def test_entity_tokens_are_memoised_but_fresh() -> None:
     first = entities.find_mentions(sentence, 1)
     assert entities._tokens(sentence) == tuple(entities._TOKEN.findall(sentence))
     assert entities.find_mentions(sentence, 1) == first
+
+
+# --- round 3: the summarizer's features without scipy.sparse, and syntok's segmenter ---
+
+_STORY_WORDS = [
+    "bridge",
+    "river",
+    "collapsed",
+    "Mayor",
+    "said",
+    "the",
+    "and",
+    "of",
+    "12",
+    "2023",
+    "inspectors",
+    "bolts",
+    "ferry",
+    "He",
+    "It",
+    "a",
+    '"quote"',
+    "review",
+    "bridge's",
+]
+
+
+def _story_from(articles: list[list[list[str]]], *, interleave: bool = False):
+    """A story whose articles hold the given sentences (lists of words)."""
+    from newsbrief.dedup import SentenceSupport
+    from newsbrief.model import Article, Story, stable_id
+    from newsbrief.text import article_sentences
+
+    built = [
+        Article.from_text(
+            " ".join(" ".join(words) + "." for words in sentences), source=f"test:{index}"
+        )
+        for index, sentences in enumerate(articles)
+    ]
+    sentences = [s for article in built for s in article_sentences(article)]
+    if interleave:
+        # Sentences of different articles mixed (the analysis must not assume order).
+        sentences = sentences[1::2] + sentences[::2]
+    story = Story(
+        id=stable_id(*(a.id for a in built)), articles=tuple(built), sentences=tuple(sentences)
+    )
+    return SentenceSupport().run(story) if sentences else story
+
+
+def _assert_same_analysis(story) -> None:
+    import reference_features
+
+    from newsbrief.summarize import features
+    from newsbrief.summarize.learned import load_model
+
+    model = load_model()
+    fast = features.analyse(story, model.priors, model.default_prior)
+    slow = reference_features.analyse(story, model.priors, model.default_prior)
+    # Bit for bit: the numpy formulation sums in scipy's order.
+    assert np.array_equal(fast.features, slow.features)
+    assert np.array_equal(fast.concept_articles, slow.concept_articles)
+    assert np.array_equal(fast.lengths, slow.lengths)
+    assert np.array_equal(fast.is_bigram, slow.is_bigram)
+    for mine, theirs in (
+        (fast.vectors, slow.vectors),
+        (fast.concepts, slow.concepts),
+        (fast.similarity, slow.similarity),
+    ):
+        assert mine.shape == theirs.shape
+        assert np.array_equal(mine.toarray(), theirs.toarray())
+    assert np.array_equal(fast.vectors.indptr, slow.vectors.indptr)
+    assert np.array_equal(fast.vectors.indices, slow.vectors.indices)
+
+
+_SENTENCE = st.lists(st.sampled_from(_STORY_WORDS), min_size=1, max_size=9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(_SENTENCE, min_size=1, max_size=5), min_size=1, max_size=5),
+    st.booleans(),
+)
+def test_fast_features_equal_the_sparse_formulation(
+    articles: list[list[list[str]]], interleave: bool
+) -> None:
+    _assert_same_analysis(_story_from(articles, interleave=interleave))
+
+
+def test_fast_features_equal_the_sparse_formulation_on_real_text() -> None:
+    from conftest import make_story
+    from test_summarize import TEXTS
+
+    from newsbrief.dedup import SentenceSupport
+
+    _assert_same_analysis(SentenceSupport().run(make_story(*TEXTS)))
+    _assert_same_analysis(make_story(TEXTS[0]))
+
+
+def test_fast_features_cover_scipys_canonical_case() -> None:
+    """When every article's summed row happens to be stored sorted, scipy multiplies
+    rows by a sorted merge instead; the fast path must follow it."""
+    from newsbrief.summarize import features
+
+    story = _story_from(
+        [
+            [["Alpha"]],
+            [["Beta"]],
+            [["Gamma"]],
+            [["Gamma"], ["Gamma", "and", "beta"], ["Beta", "or", "alpha", "alpha"]],
+        ]
+    )
+    tokens = features._tokenize(story.sentences)
+    assert tokens.stems[:3] == ["alpha", "beta", "gamma"]
+    n = len(story.sentences)
+    owner = np.array([0, 1, 2, 3, 3, 3])
+    entries = features._Entries.of(
+        tokens.sentence[tokens.concept_mask], tokens.stem_ids[tokens.concept_mask], n, 3
+    )
+    sums = entries.group_sums(features._tfidf_data(entries), owner, np.arange(n), 4)
+    assert sums.canonical
+    _assert_same_analysis(story)
+
+
+def test_vocabulary_reset_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import make_story
+    from test_summarize import TEXTS
+
+    from newsbrief.summarize import features
+
+    story = make_story(*TEXTS)
+    before = features.analyse(story).features
+    monkeypatch.setattr(features, "_VOCABULARY_LIMIT", 0)
+    features.analyse(make_story("Completely different words arrive here."))
+    assert np.array_equal(features.analyse(story).features, before)
+    _assert_same_analysis(story)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 40), st.integers(0, 2**31 - 1))
+def test_dense_block_equals_scipy_fancy_indexing(size: int, seed: int) -> None:
+    import scipy.sparse as sp
+
+    from newsbrief.summarize.coverage import _dense_block
+
+    rng = np.random.default_rng(seed)
+    matrix = sp.random(size, size, density=0.3, format="csr", random_state=rng)
+    index = rng.permutation(size)[: rng.integers(1, size + 1)]
+    assert np.array_equal(_dense_block(matrix, index), matrix[index][:, index].toarray())
+
+
+def test_concept_counts_equal_scipy_sums() -> None:
+    from conftest import make_story
+    from test_summarize import TEXTS
+
+    from newsbrief.summarize import coverage, features
+
+    analysis = features.analyse(make_story(*TEXTS))
+    concepts = analysis.concepts
+    assert np.array_equal(
+        coverage._sentences_per_concept(concepts), np.asarray(concepts.sum(axis=0)).ravel()
+    )
+    assert np.array_equal(
+        coverage._unigrams_per_sentence(concepts, analysis.is_bigram),
+        np.asarray(concepts[:, ~analysis.is_bigram].sum(axis=1)).ravel(),
+    )
+
+
+_SEGMENT_PIECES = [
+    "word",
+    "Word",
+    "The",
+    "However",
+    "Mr.",
+    "No.",
+    "5",
+    "etc.",
+    "Jan.",
+    "3",
+    "U.S.",
+    "A.",
+    "IV.",
+    "p.m.",
+    "e.g.",
+    "(see",
+    "p.",
+    "12)",
+    "(",
+    ")",
+    "[1]",
+    '"',
+    "'",
+    "”",
+    "...",
+    "…",
+    ".",
+    "!",
+    "?",
+    ";",
+    ",",
+    ":",
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    "x",
+    "b.",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_SEGMENT_PIECES), max_size=60).map("".join))
+def test_fast_segmenter_matches_syntok(text: str) -> None:
+    from syntok import segmenter
+
+    from newsbrief.text import segment_tokens, syntok_tokens
+
+    for offset, paragraph in segmenter.preprocess_with_offsets(text):
+        end = offset + len(paragraph)
+        fast = [
+            [(t.spacing, t.value, t.offset) for t in s]
+            for s in segment_tokens(syntok_tokens(text, offset, end))
+        ]
+        slow = [
+            [(t.spacing, t.value, t.offset) for t in s]
+            for s in segmenter.segment(syntok_tokens(text, offset, end))
+        ]
+        assert fast == slow
+
+
+@pytest.mark.parametrize("text", _TOKEN_TEXTS)
+def test_fast_segmenter_matches_syntok_on_examples(text: str) -> None:
+    from syntok import segmenter
+
+    from newsbrief.text import segment_tokens, syntok_tokens
+
+    for offset, paragraph in segmenter.preprocess_with_offsets(text):
+        end = offset + len(paragraph)
+        assert list(map(str, segment_tokens(syntok_tokens(text, offset, end)))) == list(
+            map(str, segmenter.segment(syntok_tokens(text, offset, end)))
+        )
+
+
+def test_syntok_space_list_is_syntoks_on_every_code_point() -> None:
+    from newsbrief.text import _SPACES, SYNTOK_SPACES
+
+    every = "".join(map(chr, range(0x110000)))
+    assert _SPACES.sub("", every) == SYNTOK_SPACES
+
+
+_CHUNK_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(max_codepoint=0x3100),
+        st.sampled_from(list("\x1c\x1d\x85\xa0\u200b\u2028\u3000.,!?\"'()")),
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_CHUNK_TEXT)
+def test_chunk_pattern_finds_syntoks_chunks(text: str) -> None:
+    from newsbrief.text import _CHUNK, _SPACES
+
+    def chunks(pos: int, endpos: int) -> list[tuple[int, int]]:
+        found, offset = [], pos
+        for spacing, word, tail, other in _CHUNK.findall(text, pos, endpos):
+            start = offset + len(spacing)
+            offset = start + len(word) + len(tail) + len(other)
+            found.append((start, offset))
+        return found
+
+    assert chunks(0, len(text)) == [m.span() for m in _SPACES.finditer(text)]
+    assert chunks(2, 40) == [m.span() for m in _SPACES.finditer(text, 2, 40)]
+    assert _fast_tokens(text) == _syntok_reference(text)
+
+
+def _greedy_loop(ratios, gains, lengths, allowed, similarity, budget_words, max_similarity):
+    """The summarizer's greedy loop as it was (one numpy pass per round)."""
+    allowed = allowed.copy()
+    closest = np.zeros(len(ratios))
+    remaining, picked = budget_words, []
+    while True:
+        fits = allowed & (lengths <= remaining)
+        if not fits.any():
+            break
+        best = int(np.argmax(np.where(fits, ratios, -np.inf)))
+        if gains[best] <= 0:
+            break
+        allowed[best] = False
+        if closest[best] >= max_similarity and max_similarity < 1.0:
+            continue
+        picked.append(best)
+        remaining -= int(lengths[best])
+        row = slice(similarity.indptr[best], similarity.indptr[best + 1])
+        cols = similarity.indices[row]
+        closest[cols] = np.maximum(closest[cols], similarity.data[row])
+    return picked
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 30),
+    st.integers(0, 2**31 - 1),
+    st.integers(1, 120),
+    st.sampled_from([0.2, 0.35, 1.0]),
+)
+def test_one_pass_greedy_picks_what_the_loop_picks(
+    size: int, seed: int, budget: int, max_similarity: float
+) -> None:
+    import scipy.sparse as sp
+
+    from newsbrief.summarize.coverage import _greedy_in_order
+
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(1, 40, size).astype(float)
+    # Few distinct values, so ties (broken by index) are common; some gains are zero.
+    gains = rng.integers(0, 4, size) * lengths / 2.0
+    ratios = gains / np.power(lengths, 0.9)
+    allowed = rng.random(size) < 0.8
+    similarity = sp.random(size, size, density=0.4, format="csr", random_state=rng)
+    similarity = sp.csr_matrix(similarity + similarity.T)
+    args = (ratios, gains, lengths, allowed, similarity, budget, max_similarity)
+    assert _greedy_in_order(*args) == _greedy_loop(*args)
+
+
+def test_tree_walk_with_paired_children_equals_the_where_walk() -> None:
+    from newsbrief.summarize.learned import load_model
+
+    trees = load_model().trees
+    rng = np.random.default_rng(7)
+    n_trees, n_nodes = trees.feature.shape
+    offsets = (np.arange(n_trees) * n_nodes)[:, np.newaxis]
+    feature, threshold = trees.feature.ravel(), trees.threshold.ravel()
+    left, right = (trees.left + offsets).ravel(), (trees.right + offsets).ravel()
+    for n_rows in (1, 7, 40):
+        features = rng.normal(size=(n_rows, trees.feature.max() + 1)) * rng.choice(
+            [0.0, 1.0, 100.0], size=(n_rows, 1)
+        )
+        # The walk as it was: np.where over separate left/right arrays.
+        flat = features.ravel()
+        row_start = np.tile(np.arange(n_rows) * features.shape[1], n_trees)
+        node = np.repeat(offsets.ravel(), n_rows)
+        for _ in range(trees.depth):
+            goes_left = flat[row_start + feature[node]] <= threshold[node]
+            node = np.where(goes_left, left[node], right[node])
+        expected = trees.baseline + trees.value.ravel()[node].reshape(n_trees, n_rows).sum(axis=0)
+        assert np.array_equal(trees.predict(features), expected)
+
+
+_TERM_TEXT = st.lists(
+    st.sampled_from(
+        ["The", "bridges", "bridge", "collapsed", "a", "of", "I", "x", "12", "running", "ran", "é"]
+    ),
+    max_size=20,
+).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TERM_TEXT, st.booleans())
+def test_memoised_porter_terms_equal_the_plain_ones(text: str, bigrams: bool) -> None:
+    from newsbrief.text import _content_terms, _porter_terms
+
+    expected = tuple(_content_terms(text, porter_stem, bigrams))
+    assert _porter_terms.__wrapped__(text, bigrams) == expected
+    assert tuple(content_terms(text, Stemmer(), bigrams=bigrams)) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["a", "b", "c", "d_e", "f"]), max_size=6), max_size=6))
+def test_tfidf_vocabulary_is_in_first_appearance_order(documents: list[list[str]]) -> None:
+    from newsbrief.text import tfidf_matrix
+
+    matrix, vocabulary = tfidf_matrix(documents)
+    expected: dict[str, int] = {}
+    for terms in documents:
+        for term in terms:
+            expected.setdefault(term, len(expected))
+    assert vocabulary == list(expected)
+    assert matrix.shape == (len(documents), len(expected))
+    for row, terms in enumerate(documents):
+        assert {vocabulary[c] for c in matrix[row].indices} == set(terms)

@@ -42,7 +42,7 @@ import scipy.sparse as sp
 import snowballstemmer
 
 from newsbrief.model import Story
-from newsbrief.text import STOP_WORDS, word_tokens
+from newsbrief.text import STOP_WORDS, porter_stem, word_tokens
 
 #: Columns of ``StoryAnalysis.features``. A model file names the columns it was
 #: trained on (any subset, in its own order); ``learned.load_model`` maps them here.
@@ -191,17 +191,31 @@ def analyse(
     rows = np.concatenate((tokens.sentence[content], tokens.sentence[:-1][pair]))
     cols = np.concatenate((tokens.stem_ids[content], n_stems + bigram_cols.ravel()))
     n_concepts = n_stems + len(bigram_keys)
-    counts = sp.csr_matrix(
-        (np.ones(len(rows)), (rows, cols)), shape=(n, n_concepts), dtype=np.float64
-    )
-    counts.sum_duplicates()
-    concepts = counts.copy()
-    concepts.data[:] = 1.0
-    vectors = _tfidf(counts)
     is_bigram = np.arange(n_concepts) >= n_stems
 
+    article_index = {a.id: i for i, a in enumerate(story.articles)}
+    owner = np.array([article_index[s.article_id] for s in sentences], dtype=np.int64)
+    n_articles = len(story.articles)
+    lengths = np.array([s.n_words for s in sentences], dtype=float)
+    position = np.array([s.position for s in sentences], dtype=float)
+
+    # Everything below works on the non-zero entries of the sentence x concept matrix
+    # as flat numpy arrays. The story's matrices are small (a few dozen rows), and each
+    # scipy.sparse operation on them cost 50-100 us of overhead, most of the analysis;
+    # the arithmetic is the same as scipy's, in the same order, so the results are the
+    # same to the last bit (see ``_Entries``; tests/test_speedups.py checks it against
+    # the scipy.sparse formulation).
+    entries = _Entries.of(rows, cols, n, n_concepts)
+    concepts = entries.matrix(np.ones(len(entries.row)))
+    weights = _tfidf_data(entries)
+    vectors = entries.matrix(weights)
+    concept_articles = np.bincount(
+        np.unique(owner[entries.row] * n_concepts + entries.col) % max(n_concepts, 1),
+        minlength=n_concepts,
+    ).astype(float)
+
     # Word priors of each sentence's tokens (all tokens, and the non-stop-words).
-    stem_prior = np.array([priors.get(stem, default_prior) for stem in stems])
+    stem_prior = np.array(list(map(priors.get, stems, itertools.repeat(default_prior))))
     token_prior = stem_prior[tokens.stem_ids] if len(stems) else np.zeros(0)
     token_count = np.bincount(tokens.sentence, minlength=n).astype(float)
     open_ = tokens.open_mask
@@ -219,34 +233,27 @@ def analyse(
         ]
     )
 
-    article_index = {a.id: i for i, a in enumerate(story.articles)}
-    owner = np.array([article_index[s.article_id] for s in sentences], dtype=np.int64)
-    n_articles = len(story.articles)
-    lengths = np.array([s.n_words for s in sentences], dtype=float)
-    position = np.array([s.position for s in sentences], dtype=float)
-
-    by_article = sp.csr_matrix(
-        (np.ones(n), (owner, np.arange(n))), shape=(n_articles, n), dtype=np.float64
+    # Words before each sentence in its article (integer-valued, so exact in any order).
+    by_owner = np.argsort(owner, kind="stable")
+    running = np.cumsum(lengths[by_owner]) - lengths[by_owner]
+    sorted_owner = owner[by_owner]
+    group_start = np.flatnonzero(np.concatenate(([True], sorted_owner[1:] != sorted_owner[:-1])))
+    word_offset = np.empty(n)
+    word_offset[by_owner] = running - np.repeat(
+        running[group_start], np.diff(np.append(group_start, n))
     )
-    concept_articles = np.asarray(((by_article @ concepts) > 0).sum(axis=0)).ravel().astype(float)
-
-    # Per-article counts.
-    word_offset = np.zeros(n)
-    for article in range(n_articles):
-        members = np.flatnonzero(owner == article)
-        word_offset[members] = np.concatenate(([0.0], np.cumsum(lengths[members])[:-1]))
 
     # Centrality to the whole story and to the other articles.
-    article_sums = by_article @ vectors  # (n_articles, vocab) sum of sentence vectors
-    story_sum = np.asarray(article_sums.sum(axis=0)).ravel()
-    centrality = _cosine_to(vectors, story_sum)
-    other_centrality, dots_own = _cosine_to_others(vectors, article_sums, owner)
-    own_norm = np.sqrt(np.asarray(article_sums.multiply(article_sums).sum(axis=1)).ravel())[owner]
+    article_sums = entries.group_sums(weights, owner, np.arange(n), n_articles)
+    story_sum = article_sums.total
+    centrality = _cosine_to(entries, weights, story_sum)
+    other_centrality, dots_own = _cosine_to_others(entries, weights, article_sums, owner)
+    article_norm_sq = article_sums.norms_squared()
+    own_norm = np.sqrt(article_norm_sq)[owner]
     local_centrality = np.divide(dots_own, own_norm, out=np.zeros(n), where=own_norm > 1e-12)
 
     # How much each article is about what the others are about (off-topic pages score low).
-    article_dots = np.asarray(article_sums @ story_sum).ravel()
-    article_norm_sq = np.asarray(article_sums.multiply(article_sums).sum(axis=1)).ravel()
+    article_dots = article_sums.dot(story_sum)
     article_rest = np.sqrt(
         np.maximum(float(story_sum @ story_sum) - 2 * article_dots + article_norm_sq, 0.0)
     )
@@ -259,11 +266,13 @@ def analyse(
     )
 
     # Highest similarity to a sentence of another article.
-    similarity = sp.csr_matrix(vectors @ vectors.T)
-    pairs = similarity.tocoo()
-    other = owner[pairs.row] != owner[pairs.col]
+    similarity = vectors @ vectors.T
+    pair_row = np.repeat(np.arange(n), np.diff(similarity.indptr))
+    pair_col = similarity.indices
+    pair_data = similarity.data
+    other = owner[pair_row] != owner[pair_col]
     max_other = np.zeros(n)
-    np.maximum.at(max_other, pairs.row[other], pairs.data[other])
+    np.maximum.at(max_other, pair_row[other], pair_data[other])
 
     if story.support and n_articles > 1:
         support = np.array([len(s) - 1 for s in story.support], dtype=float) / (n_articles - 1)
@@ -272,18 +281,22 @@ def analyse(
 
     # Concept weights per word: share of the other articles mentioning each concept.
     spread = (concept_articles - 1.0) / max(n_articles - 1, 1)
-    unigram_weight = (concepts @ np.where(is_bigram, 0.0, spread)) / np.maximum(lengths, 1.0)
-    bigram_weight = (concepts @ np.where(is_bigram, spread, 0.0)) / np.maximum(lengths, 1.0)
+    unigram_weight = entries.row_dot(np.where(is_bigram, 0.0, spread)) / np.maximum(lengths, 1.0)
+    bigram_weight = entries.row_dot(np.where(is_bigram, spread, 0.0)) / np.maximum(lengths, 1.0)
 
-    # What the articles' leads say (news leads state the story's facts).
-    lead = (position < 2).astype(float)
-    lead_by_article = by_article @ sp.diags(lead) @ vectors
-    lead_centrality, _ = _cosine_to_others(vectors, lead_by_article, owner)
-    first = position[pairs.col] == 0
+    # What the articles' leads say (news leads state the story's facts). The leads'
+    # sums are taken in the order scipy's ``by_article @ diags(lead) @ vectors`` took
+    # them: each article's lead sentences from the last to the first.
+    lead = np.flatnonzero(position < 2)
+    lead_sums = entries.group_sums(weights, owner, -np.arange(n), n_articles, rows=lead)
+    lead_centrality, _ = _cosine_to_others(entries, weights, lead_sums, owner)
+    first = position[pair_col] == 0
     max_lead = np.zeros(n)
-    np.maximum.at(max_lead, pairs.row[other & first], pairs.data[other & first])
-    attribution = np.array(
-        [any(w in _ATTRIBUTION_WORDS for w in word_tokens(s.text)) for s in sentences], dtype=float
+    np.maximum.at(max_lead, pair_row[other & first], pair_data[other & first])
+    attribution = (
+        np.bincount(tokens.sentence[tokens.attribution_mask], minlength=n)
+        .astype(bool)
+        .astype(float)
     )
     support_count = (
         np.array([len(s) - 1 for s in story.support], dtype=float) if story.support else np.zeros(n)
@@ -345,38 +358,186 @@ def analyse(
     )
 
 
-def _cosine_to(vectors: sp.csr_matrix, direction: np.ndarray) -> np.ndarray:
+def _cosine_to(entries: _Entries, weights: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    """``vectors @ (direction / |direction|)``: cosine of each sentence to ``direction``."""
     norm = float(np.linalg.norm(direction))
     if norm == 0.0:
-        return np.zeros(vectors.shape[0])
-    return np.asarray(vectors @ (direction / norm)).ravel()
+        return np.zeros(entries.shape[0])
+    return entries.row_dot(direction / norm, weights)
 
 
 def _cosine_to_others(
-    vectors: sp.csr_matrix, group_sums: sp.csr_matrix, owner: np.ndarray
+    entries: _Entries, weights: np.ndarray, group_sums: _GroupSums, owner: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Cosine of each row of ``vectors`` to the sum of the *other* groups' rows, and
-    each row's dot product with its own group's sum.
+    """Cosine of each sentence vector to the sum of the *other* groups' rows, and
+    each sentence's dot product with its own group's sum.
 
     ``group_sums`` holds one summed vector per group (article); ``owner`` maps each
-    row to its group. The leave-one-out sum is never built: its dot products and
+    sentence to its group. The leave-one-out sum is never built: its dot products and
     norm follow from the total and the group's own sum.
     """
-    total = np.asarray(group_sums.sum(axis=0)).ravel()
-    dots_own = np.asarray(vectors.multiply(group_sums[owner]).sum(axis=1)).ravel()
-    rest_norm_sq = (
-        float(total @ total)
-        - 2 * np.asarray(group_sums @ total).ravel()
-        + np.asarray(group_sums.multiply(group_sums).sum(axis=1)).ravel()
-    )
+    total = group_sums.total
+    dots_own = group_sums.dots_with_own(entries, weights, owner)
+    rest_norm_sq = float(total @ total) - 2 * group_sums.dot(total) + group_sums.norms_squared()
     rest_norm = np.sqrt(np.maximum(rest_norm_sq, 0.0))[owner]
     cosine = np.divide(
-        vectors @ total - dots_own,
+        entries.row_dot(total, weights) - dots_own,
         rest_norm,
-        out=np.zeros(vectors.shape[0]),
+        out=np.zeros(entries.shape[0]),
         where=rest_norm > 1e-12,
     )
     return cosine, dots_own
+
+
+def _row_sums(values: np.ndarray, rows: np.ndarray, n_rows: int) -> np.ndarray:
+    """Per-row sums of ``values`` grouped by (sorted) ``rows``, as scipy's
+    ``csr.sum(axis=1)`` makes them: ``np.add.reduceat`` over each non-empty row."""
+    out = np.zeros(n_rows)
+    if len(values):
+        starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
+        out[rows[starts]] = np.add.reduceat(values, starts)
+    return out
+
+
+def _reversed_within_rows(rows: np.ndarray, n_rows: int) -> np.ndarray:
+    """Permutation that reverses each row's run of an array grouped by (sorted) ``rows``."""
+    counts = np.bincount(rows, minlength=n_rows)
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    return (starts + ends - 1)[rows] - np.arange(len(rows))
+
+
+@dataclass(frozen=True, slots=True)
+class _Entries:
+    """The non-zero entries of a sentence x concept matrix in CSR order.
+
+    Row-major with sorted columns, duplicates summed: what
+    ``scipy.sparse.csr_matrix((ones, (rows, cols)))`` holds, as plain arrays.
+    """
+
+    row: np.ndarray
+    col: np.ndarray
+    count: np.ndarray  # float, occurrences of the concept in the sentence
+    indptr: np.ndarray
+    shape: tuple[int, int]
+
+    @classmethod
+    def of(cls, rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> _Entries:
+        keys, counts = np.unique(rows * n_cols + cols, return_counts=True)
+        row, col = np.divmod(keys, max(n_cols, 1))
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row, minlength=n_rows), out=indptr[1:])
+        return cls(row, col, counts.astype(np.float64), indptr, (n_rows, n_cols))
+
+    def matrix(self, data: np.ndarray) -> sp.csr_matrix:
+        """These entries with ``data`` as a CSR matrix."""
+        return sp.csr_matrix((data, self.col, self.indptr), shape=self.shape)
+
+    def row_dot(self, x: np.ndarray, data: np.ndarray | None = None) -> np.ndarray:
+        """``matrix(data) @ x`` (``data`` all ones when None).
+
+        ``np.bincount`` adds each row's products one after the other in column order
+        from 0.0, exactly as scipy's ``csr_matvec`` loop does.
+        """
+        products = x[self.col] if data is None else data * x[self.col]
+        return np.bincount(self.row, weights=products, minlength=self.shape[0])
+
+    def group_sums(
+        self,
+        data: np.ndarray,
+        owner: np.ndarray,
+        rank: np.ndarray,
+        n_groups: int,
+        rows: np.ndarray | None = None,
+    ) -> _GroupSums:
+        """Sum of the rows of ``matrix(data)`` per group, as scipy's
+        ``by_group @ matrix(data)`` computes and stores them.
+
+        ``owner`` maps each row to its group; ``rows`` (all when None) are the rows
+        taken; within a group scipy visits them in increasing ``rank`` order (the
+        order of the left factor's row), each row's columns in sorted order. Each sum
+        is accumulated in that order, and each group's entries are stored in the
+        reverse order of their first appearance (scipy's ``csr_matmat`` linked list).
+        """
+        n_cols = self.shape[1]
+        taken = (
+            np.arange(len(self.row)) if rows is None else np.flatnonzero(np.isin(self.row, rows))
+        )
+        sentence = self.row[taken]
+        taken = taken[np.lexsort((self.col[taken], rank[sentence], owner[sentence]))]
+        keys = owner[self.row[taken]] * n_cols + self.col[taken]
+        unique_keys, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        values = np.bincount(inverse.ravel(), weights=data[taken], minlength=len(unique_keys))
+        group, col = np.divmod(unique_keys, max(n_cols, 1))
+        total = np.bincount(col, weights=values, minlength=n_cols)
+        # Storage order: by group, each group's entries in reverse order of first visit.
+        visit = np.argsort(first, kind="stable")
+        stored = visit[_reversed_within_rows(group[visit], n_groups)]
+        stored_group, stored_col = group[stored], col[stored]
+        canonical = not np.any((np.diff(stored_col) <= 0) & (stored_group[1:] == stored_group[:-1]))
+        return _GroupSums(
+            keys=unique_keys,
+            values=values,
+            group=stored_group,
+            col=stored_col,
+            stored_values=values[stored],
+            n_groups=n_groups,
+            n_cols=n_cols,
+            total=total,
+            canonical=bool(canonical),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _GroupSums:
+    """A ``group x concept`` matrix of summed sentence vectors (see ``_Entries.group_sums``)."""
+
+    keys: np.ndarray  # group * n_cols + col, sorted
+    values: np.ndarray  # per key
+    group: np.ndarray  # per entry in scipy's storage order
+    col: np.ndarray
+    stored_values: np.ndarray
+    n_groups: int
+    n_cols: int
+    total: np.ndarray  # dense column sums, as ``.sum(axis=0)`` (groups in order)
+    canonical: bool  # every stored row happens to be sorted (scipy then merges rows)
+
+    def dot(self, x: np.ndarray) -> np.ndarray:
+        """``matrix @ x``, summed in storage order as ``csr_matvec`` does."""
+        return np.bincount(
+            self.group, weights=self.stored_values * x[self.col], minlength=self.n_groups
+        )
+
+    def norms_squared(self) -> np.ndarray:
+        """``matrix.multiply(matrix).sum(axis=1)``.
+
+        scipy's element-wise product of two non-canonical matrices lists each row in
+        the reverse of its storage order (a sorted merge when canonical), and drops
+        zeros; the row sums are ``np.add.reduceat`` over that.
+        """
+        order = np.arange(len(self.group))
+        if not self.canonical:
+            order = order[_reversed_within_rows(self.group, self.n_groups)]
+        squares = self.stored_values[order] * self.stored_values[order]
+        keep = squares != 0
+        return _row_sums(squares[keep], self.group[order][keep], self.n_groups)
+
+    def dots_with_own(self, entries: _Entries, data: np.ndarray, owner: np.ndarray) -> np.ndarray:
+        """``matrix(data).multiply(self[owner]).sum(axis=1)``: each row's dot product
+        with its own group's sum, in the order scipy's element-wise product lists the
+        common columns (descending unless both operands are canonical)."""
+        keys = owner[entries.row] * self.n_cols + entries.col
+        position = np.searchsorted(self.keys, keys)
+        found = position < len(self.keys)
+        found[found] = self.keys[position[found]] == keys[found]
+        products = np.zeros(len(keys))
+        products[found] = data[found] * self.values[position[found]]
+        order = np.arange(len(keys))
+        if not self.canonical:
+            order = order[_reversed_within_rows(entries.row, entries.shape[0])]
+        products = products[order]
+        keep = products != 0
+        return _row_sums(products[keep], entries.row[order][keep], entries.shape[0])
 
 
 def _rank(values: np.ndarray) -> np.ndarray:
@@ -406,22 +567,85 @@ class _Tokens:
     concept_mask: np.ndarray  # content word of two or more characters
     open_mask: np.ndarray  # not a stop word
     digit_mask: np.ndarray  # starts with a digit
+    attribution_mask: np.ndarray  # a reporting verb ("said", "according")
     dangling: np.ndarray  # per sentence: opens with a dangling reference
     stems: list[str]
 
 
-@functools.lru_cache(maxsize=1 << 17)
-def _token_info(token: str) -> tuple[str, bool, bool, bool]:
-    """(stem, is concept word, is not a stop word, starts with a digit) of a token."""
-    with _STEM_LOCK:
-        stem = _STEMMER.stemWord(token)
+def _token_info(token: str) -> tuple[str, bool, bool, bool, bool]:
+    """(stem, is concept word, is not a stop word, starts with a digit, is a reporting
+    verb) of a token.
+
+    Called once per new word of the process-wide vocabulary (``_Vocabulary``). The stem
+    is ``text.porter_stem``'s (the same Porter stemmer as ``_stem``), whose memo the
+    other stages have mostly filled by the time a story is summarized.
+    """
     is_open = token not in STOP_WORDS
-    return stem, is_open and len(token) > 1, is_open, token[0].isdigit()
+    return (
+        porter_stem(token),
+        is_open and len(token) > 1,
+        is_open,
+        token[0].isdigit(),
+        token in _ATTRIBUTION_WORDS,
+    )
+
+
+class _Vocabulary:
+    """Process-wide ids of the words seen so far, with each word's stem id and flags.
+
+    Looking a story's tokens up here is one C-level ``map`` over the tokens; only a
+    word never seen before costs Python work (``_token_info``). The ids are only a
+    lookup: a story numbers its stems by first appearance whatever they are, so the
+    tables can be dropped at any time (``_VOCABULARY_LIMIT``) without changing a result.
+    """
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.stem_ids: dict[str, int] = {}
+        self.stems: list[str] = []
+        self.word_stem = np.zeros(1024, dtype=np.int64)
+        self.word_flags = np.zeros((1024, 4), dtype=bool)
+
+    def lookup(self, words: list[str]) -> np.ndarray:
+        """Ids of ``words`` (adding the new ones)."""
+        ids = list(map(self.ids.get, words))
+        if None in ids:
+            added = [w for w in dict.fromkeys(words) if w not in self.ids]
+            first_new = len(self.ids)
+            for word in added:
+                self.ids[word] = len(self.ids)
+            infos = [_token_info(word) for word in added]
+            stem_ids = []
+            for info in infos:
+                stem_id = self.stem_ids.get(info[0])
+                if stem_id is None:
+                    stem_id = self.stem_ids[info[0]] = len(self.stems)
+                    self.stems.append(info[0])
+                stem_ids.append(stem_id)
+            size = len(self.ids)
+            if size > len(self.word_stem):
+                capacity = max(size, 2 * len(self.word_stem))
+                self.word_stem = np.resize(self.word_stem, capacity)
+                self.word_flags = np.resize(self.word_flags, (capacity, 4))
+            self.word_stem[first_new:size] = stem_ids
+            self.word_flags[first_new:size] = np.array(
+                [info[1:] for info in infos], dtype=bool
+            ).reshape(len(infos), 4)
+            ids = list(map(self.ids.__getitem__, words))
+        return np.array(ids, dtype=np.int64)
+
+
+#: Words the process-wide vocabulary holds before it starts afresh (bounds memory on
+#: an endless stream of new names and numbers; a few hundred bytes per word).
+_VOCABULARY_LIMIT = 1 << 18
+_VOCABULARY = [_Vocabulary()]
+_VOCABULARY_LOCK = threading.Lock()
 
 
 def _tokenize(sentences) -> _Tokens:
-    # Python work per token is one dict lookup; everything per distinct word is
-    # looked up once and spread to the tokens with numpy.
+    # Python work per token is the regex tokenizer and one C-level dict lookup; all
+    # that is per distinct word is held in the process-wide vocabulary and spread to
+    # the tokens with numpy.
     words: list[str] = []
     counts = np.zeros(len(sentences), dtype=np.int64)
     dangling = np.zeros(len(sentences))
@@ -431,39 +655,44 @@ def _tokenize(sentences) -> _Tokens:
             dangling[i] = tokens[0] in DANGLING_STARTS
             counts[i] = len(tokens)
             words.extend(tokens)
-    index: dict[str, int] = {}
-    word_ids = np.array([index.setdefault(w, len(index)) for w in words], dtype=np.int64)
-    infos = [_token_info(w) for w in index]
-    stem_index: dict[str, int] = {}
-    stem_of_word = np.array(
-        [stem_index.setdefault(info[0], len(stem_index)) for info in infos], dtype=np.int64
-    )
-    flags = np.array([info[1:] for info in infos], dtype=bool).reshape(len(infos), 3)
+    with _VOCABULARY_LOCK:
+        if len(_VOCABULARY[0].ids) > _VOCABULARY_LIMIT:
+            _VOCABULARY[0] = _Vocabulary()
+        vocabulary = _VOCABULARY[0]
+        word_ids = vocabulary.lookup(words)
+        word_stem = vocabulary.word_stem[word_ids]
+        flags = vocabulary.word_flags[word_ids]
+        all_stems = vocabulary.stems
+    # The story's stems are numbered in order of first appearance (the concept columns,
+    # and so every sum over a row, follow that order).
+    unique_stems, first, inverse = np.unique(word_stem, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(unique_stems), dtype=np.int64)
+    rank[order] = np.arange(len(unique_stems))
     return _Tokens(
         sentence=np.repeat(np.arange(len(sentences)), counts),
-        stem_ids=stem_of_word[word_ids] if len(words) else np.zeros(0, dtype=np.int64),
-        concept_mask=flags[word_ids, 0],
-        open_mask=flags[word_ids, 1],
-        digit_mask=flags[word_ids, 2],
+        stem_ids=rank[inverse.ravel()],
+        concept_mask=flags[:, 0],
+        open_mask=flags[:, 1],
+        digit_mask=flags[:, 2],
+        attribution_mask=flags[:, 3],
         dangling=dangling,
-        stems=list(stem_index),
+        stems=[all_stems[g] for g in unique_stems[order].tolist()],
     )
 
 
-def _tfidf(counts: sp.csr_matrix) -> sp.csr_matrix:
-    """L2-normalised sublinear TF-IDF rows, smoothed IDF as ``newsbrief.text.tfidf_matrix``."""
-    matrix = counts.copy()
-    if not matrix.nnz:
-        return matrix
-    matrix.data = 1.0 + np.log(matrix.data)
-    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    idf = np.log((1.0 + matrix.shape[0]) / (1.0 + df)) + 1.0
-    matrix.data *= idf[matrix.indices]
-    norms = np.sqrt(np.bincount(_row_of(matrix), weights=matrix.data**2, minlength=matrix.shape[0]))
+def _tfidf_data(entries: _Entries) -> np.ndarray:
+    """L2-normalised sublinear TF-IDF values of ``entries``, smoothed IDF as
+    ``newsbrief.text.tfidf_matrix``."""
+    data = entries.count.copy()
+    if not len(data):
+        return data
+    n_rows, n_cols = entries.shape
+    data = 1.0 + np.log(data)
+    df = np.bincount(entries.col, minlength=n_cols)
+    idf = np.log((1.0 + n_rows) / (1.0 + df)) + 1.0
+    data *= idf[entries.col]
+    norms = np.sqrt(np.bincount(entries.row, weights=data**2, minlength=n_rows))
     norms[norms == 0] = 1.0
-    matrix.data /= norms[_row_of(matrix)]
-    return matrix
-
-
-def _row_of(matrix: sp.csr_matrix) -> np.ndarray:
-    return np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    data /= norms[entries.row]
+    return data

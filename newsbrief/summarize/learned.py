@@ -42,11 +42,13 @@ class TreeEnsemble:
     def __post_init__(self) -> None:
         n_trees, n_nodes = self.feature.shape
         offsets = (np.arange(n_trees) * n_nodes)[:, np.newaxis]
+        # Both children of node k side by side, right at 2k and left at 2k + 1, so a
+        # step down is one gather at ``2 * node + goes_left``.
+        children = np.stack(((self.right + offsets).ravel(), (self.left + offsets).ravel()), axis=1)
         flat = (
             self.feature.ravel(),
             self.threshold.ravel(),
-            (self.left + offsets).ravel(),
-            (self.right + offsets).ravel(),
+            children.ravel(),
             self.value.ravel(),
             offsets.ravel(),
         )
@@ -58,13 +60,13 @@ class TreeEnsemble:
         if n_rows == 0:
             return np.zeros(0)
         n_trees = self.feature.shape[0]
-        feature, threshold, left, right, value, offsets = self._flat
+        feature, threshold, children, value, offsets = self._flat
         flat = np.ascontiguousarray(features, dtype=np.float64).ravel()
         row_start = np.tile(np.arange(n_rows) * n_features, n_trees)
         node = np.repeat(offsets, n_rows)
         for _ in range(self.depth):
             goes_left = flat[row_start + feature[node]] <= threshold[node]
-            node = np.where(goes_left, left[node], right[node])
+            node = children[2 * node + goes_left]
         return self.baseline + value[node].reshape(n_trees, n_rows).sum(axis=0)
 
 
