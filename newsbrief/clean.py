@@ -13,6 +13,7 @@ Each rule is a function ``line -> bool`` named after what it detects, listed in
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -101,6 +102,13 @@ def _words(line: str) -> list[str]:
     return line.split()
 
 
+@functools.lru_cache(maxsize=256)
+def _word_count(line: str) -> int:
+    """``len(_words(line))``, memoised: up to eight rules ask it of the same line, which
+    for corpus input is a whole article (a string caches its hash, so a hit is cheap)."""
+    return len(line.split())
+
+
 #: Closing marks ``_TERMINAL`` and ``_ELLIPSIS_END`` allow after the final punctuation.
 _TERMINAL_CLOSERS = "\"'”’»)]"
 _ELLIPSIS_CLOSERS = "\"'”’)]"
@@ -152,7 +160,7 @@ def is_prompt(line: str) -> bool:
     """Share/comment/subscribe prompts, "Read more", "Advertisements", player residue."""
     # 16 words: WordPress's "Save my name, email, and website in this browser for the
     # next time I comment." has 15; prose that merely starts like a prompt is longer.
-    return len(_words(line)) <= 16 and bool(_PROMPT_PHRASES.match(line))
+    return _word_count(line) <= 16 and bool(_PROMPT_PHRASES.match(line))
 
 
 def is_link_teaser(line: str) -> bool:
@@ -163,12 +171,12 @@ def is_link_teaser(line: str) -> bool:
 def is_appeared_first(line: str) -> bool:
     """The feed footer "The post X appeared first on Y"."""
     # The word count first: it is cheaper than searching a long line.
-    return len(_words(line)) <= 40 and bool(_APPEARED_FIRST.search(line))
+    return _word_count(line) <= 40 and bool(_APPEARED_FIRST.search(line))
 
 
 def is_copyright(line: str) -> bool:
     """Copyright and rights notices."""
-    return len(_words(line)) <= 25 and bool(_COPYRIGHT.search(line))
+    return _word_count(line) <= 25 and bool(_COPYRIGHT.search(line))
 
 
 def is_truncated_teaser(line: str) -> bool:
@@ -188,7 +196,7 @@ def is_photo_caption(line: str) -> bool:
 def is_field(line: str) -> bool:
     """A short "Key: value" page field ("Media ID: 55375143", "Editor: X")."""
     return (
-        len(_words(line)) <= 6 and bool(_FIELD.match(line)) and not _has_terminal_punctuation(line)
+        _word_count(line) <= 6 and bool(_FIELD.match(line)) and not _has_terminal_punctuation(line)
     )
 
 
@@ -206,7 +214,7 @@ def is_non_prose(line: str) -> bool:
     """
     if _has_terminal_punctuation(line):
         return False
-    return len(_words(line)) < 20 or _title_case_ratio(line) >= 0.6
+    return _word_count(line) < 20 or _title_case_ratio(line) >= 0.6
 
 
 FURNITURE_RULES: tuple[Callable[[str], bool], ...] = (
@@ -287,7 +295,7 @@ def filename_metadata(source: str) -> dict[str, str]:
 
 
 def _is_date_line(line: str) -> bool:
-    return len(_words(line)) <= 8 and parse_date(line) is not None
+    return _word_count(line) <= 8 and parse_date(line) is not None
 
 
 def _split_title_suffix(line: str) -> tuple[str, str | None]:
@@ -295,7 +303,7 @@ def _split_title_suffix(line: str) -> tuple[str, str | None]:
     for separator in (" | ", " – ", " — ", " :: "):
         if separator in line:
             head, _, tail = line.rpartition(separator)
-            if len(_words(tail)) <= 8 and len(_words(head)) >= 3:
+            if _word_count(tail) <= 8 and _word_count(head) >= 3:
                 return head.strip(), tail.strip()
     return line, None
 
@@ -377,7 +385,7 @@ class TextCleaner:
 
     def _ends_header(self, line: str) -> bool:
         """Whether ``line`` is the first line of the body (a sentence of some length)."""
-        return _has_terminal_punctuation(line) and len(_words(line)) >= 8
+        return _has_terminal_punctuation(line) and _word_count(line) >= 8
 
     def _is_furniture(self, lines: list[str], index: int, repeated: frozenset[str]) -> bool:
         """Whether ``lines[index]`` is furniture; subclasses add evidence beyond the rules."""
@@ -391,7 +399,7 @@ class TextCleaner:
         for index in range(body_start, len(lines)):
             line = lines[index]
             source = _SOURCE_LINE.match(line)
-            if source and len(_words(line)) <= 12:
+            if source and _word_count(line) <= 12:
                 outlet = outlet or source.group("outlet").strip()
                 removed.append(line)
                 continue
@@ -445,7 +453,7 @@ class TextCleaner:
                 author = _BY_PREFIX.sub("", line)
             elif furniture_rule(line) in {None, "is_non_prose", "is_menu_bar"}:
                 candidate, suffix = _split_title_suffix(line)
-                if 3 <= len(_words(candidate)) <= 30 and not is_language_menu(line):
+                if 3 <= _word_count(candidate) <= 30 and not is_language_menu(line):
                     titles.append((candidate, suffix))
             removed.append(line)
         else:
@@ -601,7 +609,7 @@ class BoilerplateCleaner(TextCleaner):
         # A long line is body text even when its punctuation is odd (`said . "`), and
         # headlines do not end with a full stop: "Young people are changing the world."
         # is the article's first sentence.
-        n_words = len(_words(line))
+        n_words = _word_count(line)
         full_stop = _has_terminal_punctuation(line) and line.rstrip("\"'”’)] ").endswith(".")
         return (
             TextCleaner._ends_header(self, line)
@@ -616,7 +624,7 @@ class BoilerplateCleaner(TextCleaner):
             # Shape rules misfire on long paragraphs ("... whatsoever...."); a line of
             # several sentences is prose whatever its last characters look like.
             return not (rule in _SHAPE_RULES and _is_paragraph(line))
-        if len(_words(line)) > 45:
+        if _word_count(line) > 45:
             # ``classify_line`` judges a line this long (a whole article, for corpus
             # input) by the outlet template alone: consent banners are looked for up to
             # 45 words, the other evidence up to 30. Skip computing what it ignores.
@@ -633,7 +641,7 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+\S")
 
 def _is_paragraph(line: str) -> bool:
     """At least 25 words and two sentences: article prose, not a teaser or a label."""
-    return len(_words(line)) >= 25 and len(_SENTENCE_END.findall(line)) >= 1
+    return _word_count(line) >= 25 and len(_SENTENCE_END.findall(line)) >= 1
 
 
 def _outlet_key(article: Article) -> str | None:

@@ -432,6 +432,10 @@ class StoryGrouper:
             stop = start + _EXPAND_ROWS
             return sp.csr_matrix(vectors[start:stop] + feedback[start:stop] @ vectors)
 
+        if n <= _EXPAND_ROWS:
+            # One row block (every block of ``newsbrief batch``, every pile of a user's
+            # folder): no need for the passes below, which compute each product twice.
+            return _pair_cosines(_normalize_rows(expand(0), copy=False), rows, cols)
         # Two passes over row blocks, counting then filling: the expanded matrix is
         # about twice the size of the vectors, and stacking a list of blocks would
         # hold it twice at once (on a 150k pile, ~200 MB more at the peak).

@@ -93,9 +93,27 @@ _SYNONYM_CLUES: tuple[tuple[str, ...], ...] = (
 )
 
 
+#: Any clue of any pattern: lower-cased ASCII text without a match needs no pattern run.
+_ANY_CLUE = re.compile("|".join(re.escape(clue) for clues in _SYNONYM_CLUES for clue in clues))
+
+
 def normalize_for_copies(text: str) -> str:
     """Lower-cased text with spinner synonym swaps folded to one form each."""
     return _normalize_for_copies(text, skip=True)
+
+
+def _copy_terms(text: str, stem: Stemmer) -> list[str]:
+    """``content_terms(normalize_for_copies(text), stem)``, sharing the memo when it can.
+
+    For ASCII text without any synonym clue the normalised text is ``text.lower()``,
+    whose content terms are those of ``text`` itself (``word_tokens`` lower-cases,
+    and lower-casing ASCII twice changes nothing). Asking for the terms of ``text``
+    then reuses, or leaves for, the off-topic filter, the timeline and the
+    disagreements, which ask for the terms of the same article and sentence texts.
+    """
+    if text.isascii() and _ANY_CLUE.search(text.lower()) is None:
+        return content_terms(text, stem)
+    return content_terms(normalize_for_copies(text), stem)
 
 
 def _normalize_for_copies(text: str, *, skip: bool) -> str:
@@ -105,6 +123,9 @@ def _normalize_for_copies(text: str, *, skip: bool) -> str:
     # and saves most regex passes; other text (where case-insensitive matching folds
     # some non-ASCII letters) runs every pattern.
     fast = skip and folded.isascii()
+    if fast and _ANY_CLUE.search(folded) is None:
+        # One search for all clues instead of one per pattern: no pattern would run.
+        return folded
     patterns = _SYNONYM_PATTERNS_LOWER if fast else _SYNONYM_PATTERNS
     for (pattern, canonical), clues in zip(patterns, _SYNONYM_CLUES, strict=True):
         if fast and not any(clue in folded for clue in clues):
@@ -125,7 +146,7 @@ class Copy:
 
 
 def _shingles(text: str, stem: Stemmer, size: int) -> set[str]:
-    terms = content_terms(normalize_for_copies(text), stem)
+    terms = _copy_terms(text, stem)
     if len(terms) < size:
         return {" ".join(terms)} if terms else set()
     # The same strings as joining each window ``terms[i : i + size]``, without slicing
@@ -294,7 +315,7 @@ class NearDuplicates:
         for index, article in enumerate(articles):
             for sentence in split_sentences(article.text):
                 owner.append(index)
-                terms.append(content_terms(normalize_for_copies(sentence), stem))
+                terms.append(_copy_terms(sentence, stem))
         if not terms:
             return {}
         vectors, _ = tfidf_matrix(terms)

@@ -18,7 +18,7 @@ run again (Dask retries it, the local pool resubmits it).
    recall-oriented pre-filter only: which articles form a story is decided next,
    inside each block, by the story grouping of ``newsbrief.cluster`` — the same
    algorithm ``newsbrief stories`` runs on a pile.
-4. **route** (map): send each clean article to the task that owns its block.
+4. **route** (map): send each clean article (and its term counts) to the task that owns its block.
 5. **brief** (map over story tasks): group each block into stories, name each
    story by a stable hash of its smallest article id, brief it with
    ``Pipeline.run_story``, and write article->story rows and story briefs.
@@ -662,16 +662,51 @@ def _route_task(
     if not marker.exists():
         table = pq.read_table(Path(work) / "prepare" / f"{part.name}.parquet")
         table = table.append_column("block", pa.array(blocks, type=pa.int64()))
+        # The term counts travel with the articles: the brief step needs their rows
+        # and would otherwise tokenize every article a second time (~2% of a run).
+        counts = _load_counts(work, part)
         for task in np.unique(tasks).tolist():
             rows = np.flatnonzero(tasks == task)
-            _atomic_write_parquet(
-                base / f"task-{task:05d}" / f"{part.name}.parquet", table.take(pa.array(rows))
+            folder = base / f"task-{task:05d}"
+            picked = counts[rows]
+            # Written before the Parquet file, whose presence the brief step reads
+            # as "this partition's rows are here".
+            _atomic_write_npz(
+                folder / f"{part.name}.npz",
+                data=picked.data,
+                indices=picked.indices,
+                indptr=picked.indptr,
             )
+            _atomic_write_parquet(folder / f"{part.name}.parquet", table.take(pa.array(rows)))
         _atomic_write_bytes(marker, b"")
     return {"partition": part.index, "rss_mb": _peak_rss_mb()}
 
 
 # ----------------------------------------------------------------- step 5: brief
+
+
+def _routed_counts(
+    paths: Sequence[Path], grouper: Any, articles: Sequence[Article]
+) -> sp.csr_matrix:
+    """The term counts of a story task's articles (rows in the order of ``paths``).
+
+    They are the prepare step's rows, routed next to each Parquet file; a work
+    folder routed before the counts travelled with the articles (no ``.npz``
+    beside a Parquet file) has them computed again, which gives the same matrix.
+    """
+    stored = [path.with_suffix(".npz") for path in paths]
+    if not all(path.exists() for path in stored):
+        return grouper.term_counts([a.text for a in articles], [a.title for a in articles])
+    parts = []
+    for path in stored:
+        with np.load(path) as arrays:
+            parts.append(
+                sp.csr_matrix(
+                    (arrays["data"], arrays["indices"], arrays["indptr"]),
+                    shape=(len(arrays["indptr"]) - 1, N_FEATURES),
+                )
+            )
+    return parts[0] if len(parts) == 1 else sp.vstack(parts, format="csr")
 
 
 def story_id(article_ids: Iterable[str]) -> str:
@@ -701,7 +736,8 @@ def _brief_task(
         table = pq.read_table(marker, columns=["story_id"])
         return {"task": task, "n_stories": table.num_rows, "rss_mb": 0.0, "resumed": True}
     folder = Path(work) / "route" / f"task-{task:05d}"
-    tables = [pq.read_table(path) for path in sorted(folder.glob("part-*.parquet"))]
+    paths = sorted(folder.glob("part-*.parquet"))
+    tables = [pq.read_table(path) for path in paths]
     table = pa.concat_tables(tables) if tables else None
     articles = _table_articles(table) if table is not None else []
     block_of = table.column("block").to_pylist() if table is not None else []
@@ -709,11 +745,7 @@ def _brief_task(
     for row, block in enumerate(block_of):
         by_block.setdefault(block, []).append(row)
     vectors = (
-        _global_vectors(
-            work,
-            grouper,
-            grouper.term_counts([a.text for a in articles], [a.title for a in articles]),
-        )
+        _global_vectors(work, grouper, _routed_counts(paths, grouper, articles))
         if articles
         else None
     )

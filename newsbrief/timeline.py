@@ -1190,6 +1190,9 @@ def _has_word_date(text: str) -> bool:
 _ASCII_DIGIT = re.compile(r"[0-9]")
 
 
+# The timeline and the disagreements stage both ask this of a story's sentences (a
+# pure function of the text): the second asks the memo.
+@functools.lru_cache(maxsize=8192)
 def may_hold_date(text: str) -> bool:
     """Whether ``text`` has a digit, or a weekday, deictic word or month name in full.
 

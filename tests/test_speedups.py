@@ -931,3 +931,136 @@ def test_tfidf_vocabulary_is_in_first_appearance_order(documents: list[list[str]
     assert matrix.shape == (len(documents), len(expected))
     for row, terms in enumerate(documents):
         assert {vocabulary[c] for c in matrix[row].indices} == set(terms)
+
+
+def _tiny_pile(path, n_stories: int = 12):  # type: ignore[no-untyped-def]
+    """A JSONL pile of made-up stories (2-4 articles each, own words), for batch runs."""
+    import json
+    import random
+
+    rng = random.Random(7)
+    syllables = ["ka", "lo", "mi", "ren", "tas", "vu", "bor", "nel", "qui", "do"]
+    common = ["the", "city", "council", "said", "new", "plan", "would", "start", "week"]
+    with path.open("w", encoding="utf-8") as handle:
+        for _ in range(n_stories):
+            topic = ["".join(rng.choices(syllables, k=3)) for _ in range(8)]
+            for _ in range(rng.randint(2, 4)):
+                sentences = [
+                    " ".join(rng.sample(topic, 3) + rng.sample(common, 4)).capitalize() + "."
+                    for _ in range(6)
+                ]
+                record = {"text": " ".join(sentences), "title": f"{topic[0]} {topic[1]}"}
+                handle.write(json.dumps(record) + "\n")
+    return path
+
+
+def test_routed_term_counts_equal_the_recomputed_ones(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The brief step reads the prepare step's term counts (routed with the articles)
+    instead of tokenizing again: the same matrix, row for row, as recomputing them."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from newsbrief.distributed import (
+        BatchSettings,
+        _default_grouper,
+        _routed_counts,
+        _table_articles,
+        run_batch,
+    )
+
+    pile = _tiny_pile(tmp_path / "pile.jsonl")
+    out = tmp_path / "out"
+    # Small partitions and story tasks: several partitions route rows into each task.
+    run_batch(
+        [str(pile)], out, n_workers=1, settings=BatchSettings(partition_size=10), progress=False
+    )
+    grouper = _default_grouper()
+    folders = sorted((out / "_work" / "route").glob("task-*"))
+    assert len(folders) > 1
+    for folder in folders:
+        paths = sorted(folder.glob("part-*.parquet"))
+        assert paths and all(p.with_suffix(".npz").exists() for p in paths)
+        articles = _table_articles(pa.concat_tables([pq.read_table(p) for p in paths]))
+        routed = _routed_counts(paths, grouper, articles)
+        fresh = grouper.term_counts([a.text for a in articles], [a.title for a in articles])
+        assert routed.shape == fresh.shape
+        assert routed.dtype == fresh.dtype
+        assert np.array_equal(routed.indptr, fresh.indptr)
+        assert np.array_equal(routed.indices, fresh.indices)
+        assert np.array_equal(routed.data, fresh.data)
+        # A work folder routed before the counts travelled (no .npz) recomputes them.
+        for path in paths:
+            path.with_suffix(".npz").unlink()
+        again = _routed_counts(paths, grouper, articles)
+        assert np.array_equal(again.data, fresh.data)
+
+
+_COPY_TEXT = st.lists(
+    st.sampled_from(
+        [
+            "The",
+            "Russian",
+            "Federation",
+            "said",
+            "says",
+            "U.S.",
+            "United",
+            "States",
+            "truce",
+            "bridge",
+            "Bridges",
+            "isn't",
+            "\u212aelvin",
+            "Zürich",
+            "x",
+            ",",
+            ".",
+            "\n",
+        ]
+    ),
+    max_size=14,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_COPY_TEXT)
+def test_copy_terms_equal_the_terms_of_the_normalised_text(text: str) -> None:
+    """The copy finder's shortcuts (one search for every synonym clue; the terms of
+    the raw text when nothing would be folded) give the reference answers."""
+    from newsbrief.dedup import _copy_terms, _normalize_for_copies, normalize_for_copies
+    from newsbrief.text import _content_terms
+
+    assert normalize_for_copies(text) == _normalize_for_copies(text, skip=False)
+    expected = _content_terms(_normalize_for_copies(text, skip=False), porter_stem, False)
+    assert _copy_terms(text, Stemmer()) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab .\t\n\u00a0\u2003", max_size=40))
+def test_memoised_word_count_is_the_split_length(line: str) -> None:
+    """The cleaner's rules share one memoised word count per line."""
+    from newsbrief.clean import _word_count, _words
+
+    assert _word_count(line) == len(_words(line)) == _word_count(line)
+
+
+def test_expansion_in_one_row_block_equals_the_two_pass_build(monkeypatch) -> None:
+    # expanded_similarities builds big piles' expanded matrix in row blocks (count,
+    # then fill); a pile that fits one block takes a shortcut. Same similarities.
+    import numpy as np
+    import scipy.sparse as sp
+
+    from newsbrief import cluster
+    from newsbrief.cluster import StoryGrouper
+
+    rng = np.random.default_rng(7)
+    dense = rng.random((40, 60)) * (rng.random((40, 60)) < 0.15)
+    dense[:, 0] += 0.5  # every row non-empty and every pair related
+    vectors = sp.csr_matrix(dense / np.linalg.norm(dense, axis=1, keepdims=True), dtype=np.float32)
+    rows, cols = np.triu_indices(40, k=1)
+    sims = np.asarray((vectors @ vectors.T)[rows, cols]).ravel()
+    grouper = StoryGrouper()
+    one_block = grouper.expanded_similarities(vectors, rows, cols, sims)
+    monkeypatch.setattr(cluster, "_EXPAND_ROWS", 7)
+    passes = grouper.expanded_similarities(vectors, rows, cols, sims)
+    assert np.array_equal(one_block, passes)
