@@ -177,20 +177,8 @@ PLACES = frozenset(
         "Kremlin",
     ]
 )
-_MULTIWORD_PLACES = (
-    "Middle East",
-    "Golan Heights",
-    "Hong Kong",
-    "New York",
-    "Los Angeles",
-    "Latin America",
-    "South America",
-    "North America",
-    "Central America",
-    "Southeast Asia",
-    "East Asia",
-    "Low Countries",
-)
+#: Multi-word places override pycountry's names for the same words ("Hong Kong").
+_MULTIWORD_PLACES = tuple(sorted(place for place in PLACES if " " in place))
 
 #: Titles before a name (matched on lower-cased words; longest first).
 TITLES = tuple(
