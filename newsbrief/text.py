@@ -322,9 +322,6 @@ class _FastInnerToken(InnerToken):
 _SYNTOK = Tokenizer(replace_not_contraction=False)  # the tokenizer ``segmenter.analyze`` uses
 _SPACES = Tokenizer._spaces
 _SEPARATION = Tokenizer._separation
-#: syntok's chunk pattern (``[^\\s\\u200b]+`` in the ``regex`` module) for ASCII text, as a
-#: standard-library ``re`` pattern: the same chunks, found faster. The whitespace class is
-#: read off syntok's own pattern character by character, so the two agree on all of ASCII.
 #: The characters syntok's chunk pattern (``[^\\s\\u200b]+``, ``regex`` module) treats as
 #: space: Unicode White_Space and the zero-width space. ``tests/test_speedups.py`` checks
 #: the list against syntok's own pattern on every code point.
@@ -352,8 +349,9 @@ def syntok_tokens(text: str, start: int, end: int) -> Iterator[Token]:
 
     Same as ``Tokenizer(replace_not_contraction=False).tokenize(text[start:end], start)``
     (the tokenizer of ``segmenter.analyze``), token for token: value, spacing and offset
-    (plain words come as ``_Token`` tuples with the same attributes). syntok's tokenizer was a quarter of a batch run's CPU; most whitespace-separated
-    chunks are a plain ASCII word, perhaps with one trailing punctuation mark, and for
+    (plain words come as ``_Token`` tuples with the same attributes). syntok's tokenizer
+    was a quarter of a batch run's CPU; most whitespace-separated chunks are a plain
+    ASCII word, perhaps with one trailing punctuation mark, and for
     those the general code (a Python loop over characters calling ``str.isalnum``, then
     a generator per word) is replaced by one test of the chunk: for ASCII text
     ``isalnum`` is exactly ``[A-Za-z0-9]``, the per-character test syntok makes. One
