@@ -295,6 +295,7 @@ def group_block(grouper: Any, articles: Sequence[Article], vectors: sp.csr_matri
     n = len(articles)
     if n < 2:
         return np.zeros(n, dtype=np.int64)
+    vectors = compact_columns(vectors)
     similarity = (vectors @ vectors.T).toarray()
     rows, cols = np.nonzero(np.triu(similarity, 1) > 0)
     sims = similarity[rows, cols].astype(np.float64)
@@ -305,6 +306,25 @@ def group_block(grouper: Any, articles: Sequence[Article], vectors: sp.csr_matri
         [articles[i] for i in order], rank[rows], rank[cols], sims, vectors=vectors[order]
     )
     return merged[rank]
+
+
+def compact_columns(vectors: sp.csr_matrix) -> sp.csr_matrix:
+    """``vectors`` with only the columns some row uses, in their original order.
+
+    Why: a block's rows use a few thousand of the ``N_FEATURES`` (2**20) hashed
+    columns, and several scipy.sparse routines on the grouping path (transposing,
+    element-wise products of rows with unsorted indices, the product with the
+    expansion weights) allocate and clear arrays of one slot per *column*, about
+    1.4 ms of a 2-article block's 2.2 ms. The mapping keeps column order (``np.unique``
+    is sorted) and each row's entry order and values, and every routine on the
+    path sums or pairs entries by position and column identity only, so all
+    products and sums are the same floats in the same order: same labels.
+    """
+    used, inverse = np.unique(vectors.indices, return_inverse=True)
+    return sp.csr_matrix(
+        (vectors.data, inverse.astype(vectors.indices.dtype, copy=False), vectors.indptr),
+        shape=(vectors.shape[0], len(used)),
+    )
 
 
 # ------------------------------------------------------------------ file helpers

@@ -1064,3 +1064,91 @@ def test_expansion_in_one_row_block_equals_the_two_pass_build(monkeypatch) -> No
     monkeypatch.setattr(cluster, "_EXPAND_ROWS", 7)
     passes = grouper.expanded_similarities(vectors, rows, cols, sims)
     assert np.array_equal(one_block, passes)
+
+
+def _reference_group_block(grouper, articles, vectors):  # type: ignore[no-untyped-def]
+    # group_block as it was before the column compaction (round 4), on 2**20 columns.
+    n = len(articles)
+    similarity = (vectors @ vectors.T).toarray()
+    rows, cols = np.nonzero(np.triu(similarity, 1) > 0)
+    sims = similarity[rows, cols].astype(np.float64)
+    order = sorted(range(n), key=lambda i: (articles[i].id, i))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    merged = grouper.merge_pairs(
+        [articles[i] for i in order], rank[rows], rank[cols], sims, vectors=vectors[order]
+    )
+    return merged[rank]
+
+
+def _random_block(seed: int):  # type: ignore[no-untyped-def]
+    """A small block like the batch's: hashed columns spread over 2**20, ties
+    (repeated rows, few distinct weights), unrelated articles, dates within days
+    of each other or missing, and sometimes rows whose indices are not sorted."""
+    import scipy.sparse as sp
+
+    from newsbrief.cluster import N_FEATURES, _normalize_rows
+    from newsbrief.model import Article
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 65))
+    vocabulary = rng.choice(N_FEATURES, size=int(rng.integers(5, 400)), replace=False)
+    rows: list[np.ndarray] = []
+    for _ in range(n):
+        if rows and rng.random() < 0.2:
+            rows.append(rows[int(rng.integers(len(rows)))].copy())  # a tie: same article again
+            continue
+        size = int(rng.integers(1, min(len(vocabulary), 120) + 1))
+        rows.append(np.sort(rng.choice(vocabulary, size=size, replace=False)))
+    data, indices, indptr = [], [], [0]
+    for columns in rows:
+        if rng.random() < 0.2:
+            columns = rng.permutation(columns)  # unsorted indices within the row
+        weights = rng.integers(1, 4, size=len(columns)).astype(np.float32)  # few values: ties
+        data.append(weights)
+        indices.append(columns)
+        indptr.append(indptr[-1] + len(columns))
+    vectors = sp.csr_matrix(
+        (np.concatenate(data), np.concatenate(indices).astype(np.int32), np.array(indptr)),
+        shape=(n, N_FEATURES),
+    )
+    vectors = _normalize_rows(vectors)
+    dated = rng.random() < 0.7
+    articles = [
+        Article(
+            id=f"a{int(rng.integers(0, 10**6)):06d}",
+            text="x",
+            source=f"s{i}",
+            date=(
+                f"2024-03-{int(rng.integers(1, 29)):02d}" if dated and rng.random() < 0.8 else None
+            ),
+        )
+        for i in range(n)
+    ]
+    return articles, vectors
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_compacted_block_groups_exactly_like_the_full_width_one(seed: int) -> None:
+    """group_block's column compaction changes no float: the same similarities,
+    the same expanded similarities and the same labels as on 2**20 columns."""
+    from newsbrief.cluster import StoryGrouper
+    from newsbrief.distributed import compact_columns, group_block
+
+    articles, vectors = _random_block(seed)
+    compact = compact_columns(vectors)
+    assert compact.shape[1] == len(np.unique(vectors.indices))
+    assert np.array_equal((vectors @ vectors.T).toarray(), (compact @ compact.T).toarray())
+    grouper = StoryGrouper()
+    n = len(articles)
+    rows, cols = np.triu_indices(n, k=1)
+    sims = np.asarray((vectors @ vectors.T)[rows, cols], dtype=np.float64).ravel()
+    assert np.array_equal(
+        grouper.expanded_similarities(vectors, rows, cols, sims),
+        grouper.expanded_similarities(compact, rows, cols, sims),
+    )
+    for g in (grouper, StoryGrouper(threshold=0.5, max_days=2), StoryGrouper(expansion_weight=0)):
+        assert np.array_equal(
+            group_block(g, articles, vectors), _reference_group_block(g, articles, vectors)
+        )
