@@ -120,9 +120,9 @@ def analyse(
     # How much each article is about what the others are about (off-topic pages score low).
     article_dots = np.asarray(article_sums @ story_sum).ravel()
     article_norm_sq = np.asarray(article_sums.multiply(article_sums).sum(axis=1)).ravel()
-    article_rest = np.sqrt(
-        np.maximum(float(story_sum @ story_sum) - 2 * article_dots + article_norm_sq, 0.0)
-    )
+    story_sq = float(story_sum @ story_sum)
+    article_rest_sq = story_sq - 2 * article_dots + article_norm_sq
+    article_rest = np.sqrt(np.where(article_rest_sq > 1e-9 * story_sq, article_rest_sq, 0.0))
     article_denominator = np.sqrt(article_norm_sq) * article_rest
     article_centrality = np.divide(
         article_dots - article_norm_sq,
@@ -242,7 +242,9 @@ def _cosine_to_others(
         - 2 * np.asarray(group_sums @ total).ravel()
         + np.asarray(group_sums.multiply(group_sums).sum(axis=1)).ravel()
     )
-    rest_norm = np.sqrt(np.maximum(rest_norm_sq, 0.0))[owner]
+    # Rounding noise of an (almost) empty rest counts as 0 (a deliberate change, 2026-11-23).
+    rest_norm_sq = np.where(rest_norm_sq > 1e-9 * float(total @ total), rest_norm_sq, 0.0)
+    rest_norm = np.sqrt(rest_norm_sq)[owner]
     cosine = np.divide(
         vectors @ total - dots_own,
         rest_norm,

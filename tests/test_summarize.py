@@ -123,3 +123,19 @@ def test_picklable(name: str, story: Story) -> None:
 def test_budget_must_be_positive() -> None:
     with pytest.raises(ValueError):
         Budget(max_words=0)
+
+
+def test_a_one_article_story_has_no_similarity_to_other_articles() -> None:
+    # With no other article, "similarity to the other articles" must be exactly 0,
+    # not rounding noise of |total - own|^2 (whose ranks the scorer would read).
+    import numpy as np
+
+    from newsbrief.summarize import features
+    from newsbrief.summarize.learned import load_model
+
+    model = load_model()
+    for text in TEXTS:
+        analysis = features.analyse(make_story(text), model.priors, model.default_prior)
+        for name in ("other_centrality", "article_centrality", "lead_centrality"):
+            column = analysis.features[:, features.FEATURE_NAMES.index(name)]
+            assert np.all(column == 0.0), name

@@ -255,7 +255,7 @@ def analyse(
     # How much each article is about what the others are about (off-topic pages score low).
     article_dots = article_sums.dot(story_sum)
     article_rest = np.sqrt(
-        np.maximum(float(story_sum @ story_sum) - 2 * article_dots + article_norm_sq, 0.0)
+        _rest_norms_squared(float(story_sum @ story_sum), article_dots, article_norm_sq)
     )
     article_denominator = np.sqrt(article_norm_sq) * article_rest
     article_centrality = np.divide(
@@ -378,8 +378,9 @@ def _cosine_to_others(
     """
     total = group_sums.total
     dots_own = group_sums.dots_with_own(entries, weights, owner)
-    rest_norm_sq = float(total @ total) - 2 * group_sums.dot(total) + group_sums.norms_squared()
-    rest_norm = np.sqrt(np.maximum(rest_norm_sq, 0.0))[owner]
+    total_sq = float(total @ total)
+    rest_norm_sq = _rest_norms_squared(total_sq, group_sums.dot(total), group_sums.norms_squared())
+    rest_norm = np.sqrt(rest_norm_sq)[owner]
     cosine = np.divide(
         entries.row_dot(total, weights) - dots_own,
         rest_norm,
@@ -387,6 +388,21 @@ def _cosine_to_others(
         where=rest_norm > 1e-12,
     )
     return cosine, dots_own
+
+
+def _rest_norms_squared(
+    total_sq: float, dots_with_total: np.ndarray, norms_sq: np.ndarray
+) -> np.ndarray:
+    """|total - own|^2 for each group, from |total|^2 - 2 own.total + |own|^2.
+
+    When the other groups hold (almost) nothing, as in a one-article story, the
+    expansion cancels to rounding noise (1e-16 to 1e-13 instead of 0), and a cosine
+    divided by its square root turns that noise into features and ranks. Values
+    below a billionth of |total|^2 are that noise: they count as 0, so such
+    sentences get no "similarity to the other articles" at all.
+    """
+    rest = total_sq - 2 * dots_with_total + norms_sq
+    return np.where(rest > 1e-9 * total_sq, rest, 0.0)
 
 
 def _row_sums(values: np.ndarray, rows: np.ndarray, n_rows: int) -> np.ndarray:
