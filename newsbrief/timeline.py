@@ -583,6 +583,28 @@ def _nearest_year(month: int, day: int, published: date, tense: str) -> int | No
     return best.year
 
 
+#: Days ahead of the reference date beyond which an untensed month, or a date in a
+#: past-tense sentence, is no longer read as the coming one (about three months).
+_MAX_DAYS_AHEAD_UNMARKED = 92
+
+
+def _back_to_the_past(exp: DateExpression, year: int, published: date, tense: str) -> bool:
+    """Whether a partial date nearness put well after ``published`` is the past one.
+
+    News reports what happened far more than what is coming, and marks what is
+    coming ("will", "is set to"): a month named in a sentence without such a mark
+    ("the Paris attacks in November", read in June) or any partial date governed by
+    a finished-action verb, placed by nearness more than about three months ahead,
+    is the previous occurrence. Not an untensed day ("the hearing on June 28"): a
+    date written to the day ahead of time is usually a scheduled event.
+    """
+    if tense == "future" or (tense == "unmarked" and exp.day is not None):
+        return False
+    assert exp.month is not None
+    ahead = (date(year, exp.month, 15) - published).days
+    return ahead > _MAX_DAYS_AHEAD_UNMARKED
+
+
 def _year_of_weekday(month: int, day: int, weekday: int, published: date) -> int | None:
     """The year near publication in which month/day falls on ``weekday``, if one does.
 
@@ -661,6 +683,8 @@ def resolve(
                 year = _nearest_year(exp.month, exp.day, published, tense)
         else:
             year = _nearest_year(exp.month, exp.day or 15, published, tense)
+            if year is not None and _back_to_the_past(exp, year, published, tense):
+                year -= 1
         if year is None:
             return None
     if exp.modifier is not None:
@@ -872,7 +896,9 @@ def _corroborated(chosen: _Dated, evidence: list[_Dated]) -> bool:
     return False
 
 
-def infer_reference_date(sentences: str | Sequence[str] | Sequence[Sentence]) -> date | None:
+def infer_reference_date(
+    sentences: str | Sequence[str] | Sequence[Sentence], *, today: date | None = None
+) -> date | None:
     """The best estimate of when an undated article was written; None when unclear.
 
     ``sentences`` are the article's sentences in order (``Sentence`` objects or
@@ -892,14 +918,18 @@ def infer_reference_date(sentences: str | Sequence[str] | Sequence[Sentence]) ->
 
     Abstains (None) without such a date, and when the text names a later year
     outside future-tense contexts than the date chosen, which is then history
-    (a 2004 tsunami date in a story that speaks of 2014).
+    (a 2004 tsunami date in a story that speaks of 2014). Dates after ``today``
+    (default: the clock's date) are never candidates: no page was written in the
+    future, so such a date is a prediction ("an impact on Friday 13 April 2029")
+    whatever the tense rule reads around it.
     """
     if isinstance(sentences, str):
         texts: Sequence[str] = split_sentences(sentences)
     else:
         texts = [s if isinstance(s, str) else s.text for s in sentences]
+    now = date.today() if today is None else today
     evidence = _dated_evidence(texts)
-    past = [d for d in evidence if d.day is not None and d.tense != "future"]
+    past = [d for d in evidence if d.day is not None and d.day <= now and d.tense != "future"]
     stamped = [d for d in past if d.stamp]
     future = [d.day for d in evidence if d.day is not None and d.tense == "future"]
     chosen: date | None

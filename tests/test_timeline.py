@@ -482,3 +482,54 @@ def test_a_dated_article_ignores_the_inference() -> None:
     labels = {e.label: e.date for e in timeline}
     assert labels["July 9 at noon"] == "2018-07-09"
     assert labels["Friday"] == "2018-07-06"
+
+
+# ------------------------------------------------------------------------- round 6
+
+
+JUNE_10 = date(2016, 6, 10)
+
+
+def test_an_untensed_month_far_ahead_of_the_reference_is_the_past_one() -> None:
+    # Read in June, "in November" with no future mark is last November (five months
+    # back), not the coming one (five months ahead): news reports what happened.
+    assert dates_in("The cell was behind the Paris attacks in November.", JUNE_10) == [
+        ("2015-11", "month", None)
+    ]
+    assert dates_in("Crops failed in late November, farmers say.", JUNE_10) == [
+        ("2015-11-21", "range", "2015-11-30")
+    ]
+
+
+def test_a_month_close_ahead_or_announced_stays_the_coming_one() -> None:
+    # Within about three months ahead nearness still decides ...
+    assert dates_in("The album comes out in August.", JUNE_10) == [("2016-08", "month", None)]
+    # ... and a future-tense sentence keeps a month ahead however far.
+    assert dates_in("The bridge will reopen in November.", JUNE_10) == [("2016-11", "month", None)]
+
+
+def test_a_past_tense_date_far_ahead_of_the_reference_is_the_past_one() -> None:
+    assert dates_in("Her mother died on November 20 after a long illness.", JUNE_10) == [
+        ("2015-11-20", "day", None)
+    ]
+
+
+def test_an_untensed_day_ahead_stays_the_coming_one() -> None:
+    # A date written to the day ahead of time is usually a scheduled event.
+    assert dates_in("The hearing on November 20 is open to the public.", JUNE_10) == [
+        ("2016-11-20", "day", None)
+    ]
+
+
+def test_inference_never_takes_a_date_after_today() -> None:
+    # A prediction written with its weekday looks like a stamp; no page is written
+    # in the future, so it is not a candidate (and nothing else dates this text).
+    prediction = [
+        "The asteroid was found in December 2004.",
+        "The odds of an impact on Friday, April 13, 2029 rose at first.",
+    ]
+    assert infer_reference_date(prediction, today=date(2026, 11, 23)) is None
+    # The same date is a fine estimate once it is in the past.
+    assert infer_reference_date(prediction, today=date(2030, 1, 1)) == date(2029, 4, 13)
+    # Default: the clock's date.
+    assert infer_reference_date(["Posted Monday, July 3, 2017"]) == date(2017, 7, 3)
