@@ -25,6 +25,9 @@ Usage::
     python benchmarks/timeline_eval.py --propose 100 --seed 73 --anchor-rule published ...
     # the product's own estimate for an undated article (newsbrief.timeline.infer_reference_date)
     python benchmarks/timeline_eval.py --propose 100 --seed 97 --anchor-rule inferred ...
+    # val has no anchored candidates left outside the earlier samples: later ones come from train
+    python benchmarks/timeline_eval.py --data ../shared/data/multinews/train.jsonl.gz \
+        --propose 100 --seed 131 --anchor-rule inferred --exclude ...
 
 See docs/benchmarks.md ("Timeline and entities") for how each sample was made and scored.
 """

@@ -86,6 +86,9 @@ _MONTH = (
 )
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
+# With a month written next to it, a year before 1800 too ("January 2, 1493"), but only
+# where nothing follows that could make the number a count ("June 3, 1200 people").
+_YEAR_WITH_MONTH = r"(?P<year>(?:1[89]|20)\d\d|1[0-7]\d\d\b(?!\s*\w))"
 _TIME = (
     # A bare number is not a time: "died on March 3 at 84" gives an age.
     r"(?P<time>,? at (?:about |around )?(?:noon|midnight|\d{1,2}:\d\d(?:\s?"
@@ -103,14 +106,14 @@ _NOT_NUMBER_AFTER = r"(?![\d,.:]\d)(?!\s?%)"
 _SHAPES: tuple[tuple[str, str], ...] = (
     ("iso", r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),
     ("range", rf"\b{_MODIFIER}[- ]{_MONTH}(?:,? {_YEAR})?\b"),
-    ("mdy", rf"\b{_MONTH} {_DAY},? {_YEAR}\b{_TIME}"),
-    ("dmy", rf"\b{_DAY} (?:of )?{_MONTH},? {_YEAR}\b{_TIME}"),
+    ("mdy", rf"\b{_MONTH} {_DAY},? {_YEAR_WITH_MONTH}\b{_TIME}"),
+    ("dmy", rf"\b{_DAY} (?:of )?{_MONTH},? {_YEAR_WITH_MONTH}\b{_TIME}"),
     ("md", rf"\b{_MONTH} {_DAY}\b{_NOT_NUMBER_AFTER}{_TIME}"),
     ("dm", rf"\b{_DAY} (?:of )?{_MONTH}\b(?! \d){_TIME}"),
-    ("my", rf"\b{_MONTH},?(?: of)? {_YEAR}\b"),
+    ("my", rf"\b{_MONTH},?(?: of)? {_YEAR_WITH_MONTH}\b"),
     (
         "m",
-        rf"\b(?P<prep>in|since|by|during|until|through|last|next|this|early|late|mid)[- ]{_MONTH}\b(?!\.?\s?\d)(?!,\s?(?:1[89]|20)\d\d\b)(?! of (?:1[89]|20)\d\d\b)",
+        rf"\b(?P<prep>in|since|by|during|until|through|last|next|this|early|late|mid)[- ]{_MONTH}\b(?!\.?\s?\d)(?!,\s?(?:1[0-9]|20)\d\d\b)(?! of (?:1[0-9]|20)\d\d\b)",
     ),
     (
         "weekday",
@@ -506,6 +509,10 @@ def _past_verb_before(before: str) -> bool:
             continue
         if _NOT_PAST_BETWEEN.search(before, match.end(1)):
             continue
+        if find_date_expressions(before[match.end(1) :]):
+            # Another date stands between: the verb governs that one ("published on
+            # Nov 19, 2017 on March 9th": the stamp is past, the release date is not).
+            continue
         if _BEFORE_VERB_NOT_PAST.search(before[: match.start(1)]):
             continue
         return True
@@ -581,6 +588,31 @@ def _nearest_year(month: int, day: int, published: date, tense: str) -> int | No
             if (second >= published) == wanted_future and (best >= published) != wanted_future:
                 best = second
     return best.year
+
+
+#: Days ahead of the reference date beyond which a month named without a future mark,
+#: or a date a finished-action verb governs, is no longer the coming one (four months).
+_MAX_DAYS_AHEAD_UNMARKED = 122
+
+
+def _back_to_the_past(exp: DateExpression, year: int, published: date, tense: str) -> bool:
+    """Whether a partial date nearness put well after ``published`` is the past one.
+
+    News reports what happened far more than what is coming, and marks what is
+    coming ("will", "is set to"): a month named in a sentence without such a mark
+    ("the Paris attacks in November", read in June), or any partial date that a
+    finished-action verb governs ("died on November 20"), placed by nearness more
+    than about four months ahead, is the previous occurrence. Not an untensed day
+    ("the hearing on November 20"): a date written to the day ahead of time is
+    usually a scheduled event. (Round 6 used three months, and any past verb
+    before the date: on a fresh sample both moved right dates — an anniversary
+    "in September" 100 days ahead, a release date after a "published on" stamp.)
+    """
+    if tense == "future" or (tense == "unmarked" and exp.day is not None):
+        return False
+    assert exp.month is not None
+    ahead = (date(year, exp.month, 15) - published).days
+    return ahead > _MAX_DAYS_AHEAD_UNMARKED
 
 
 def _year_of_weekday(month: int, day: int, weekday: int, published: date) -> int | None:
@@ -661,6 +693,8 @@ def resolve(
                 year = _nearest_year(exp.month, exp.day, published, tense)
         else:
             year = _nearest_year(exp.month, exp.day or 15, published, tense)
+            if year is not None and _back_to_the_past(exp, year, published, tense):
+                year -= 1
         if year is None:
             return None
     if exp.modifier is not None:
@@ -790,6 +824,17 @@ _STAMP_PUBLISHED_BEFORE = re.compile(
 _STAMP_TIME_AFTER = re.compile(
     r",?\s*(?:at\s+)?(?:\d{1,2}:\s?\d\d|\d{1,2}\s?(?:a\.m\.|p\.m\.|am|pm)\b)", re.IGNORECASE
 )
+# A stamp that gives the day but no year ("This story was updated at 11:15 a.m. ET
+# on Sept. 9"): "published/posted/updated", maybe a clock time, then the date.
+_PARTIAL_STAMP_BEFORE = re.compile(
+    r"\b(?:published|posted|updated)\b\s*:?\s*"
+    r"(?:at\s+\d{1,2}(?::\s?\d\d)?\s*(?:a\.m\.|p\.m\.|am|pm)?\s*(?:[a-z]{2,4}\s+)?)?"
+    r"(?:on\s+)?(?:[a-z]+day,?\s*)?$",
+    re.IGNORECASE | re.ASCII,
+)
+_STAMP_WORDS = ("published", "posted", "updated")
+#: Days a full-date estimate may lie from a yearless stamp of the same page.
+_PARTIAL_STAMP_DAYS = 31
 #: A sentence with this few words besides its full date is a dateline or time stamp.
 _STAMP_MAX_OTHER_WORDS = 3
 #: Days within which a second date must lie before an unstamped full date to corroborate it.
@@ -858,6 +903,45 @@ def _dated_evidence(texts: Sequence[str]) -> list[_Dated]:
     return found
 
 
+def _partial_stamps(texts: Sequence[str]) -> list[tuple[int, int]]:
+    """(month, day) of every stamp without a year ("updated ... on Sept. 9") in ``texts``."""
+    found = []
+    for text in texts:
+        low = text.lower()
+        if not any(word in low for word in _STAMP_WORDS):
+            continue
+        for expression in find_date_expressions(text):
+            if (
+                expression.shape in {"md", "dm"}
+                and expression.year is None
+                and expression.month is not None
+                and expression.day is not None
+                and _PARTIAL_STAMP_BEFORE.search(text[: expression.start])
+            ):
+                found.append((expression.month, expression.day))
+    return found
+
+
+def _fits_partial_stamps(chosen: date, stamps: list[tuple[int, int]]) -> bool:
+    """Whether ``chosen`` lies within a month of a yearless stamp of the page (if it has one).
+
+    A page that stamps itself "updated on Sept. 9" was written near a 9 September;
+    a full date far from every such day is history (a 1912 shipwreck in a story
+    about an auction), not the time of writing.
+    """
+    if not stamps:
+        return True
+    for month, day in stamps:
+        for year in (chosen.year - 1, chosen.year, chosen.year + 1):
+            try:
+                stamp = date(year, month, day)
+            except ValueError:
+                continue
+            if abs((stamp - chosen).days) <= _PARTIAL_STAMP_DAYS:
+                return True
+    return False
+
+
 def _corroborated(chosen: _Dated, evidence: list[_Dated]) -> bool:
     """Another non-future date lies in the month up to ``chosen`` (or names its month)."""
     assert chosen.day is not None
@@ -872,7 +956,9 @@ def _corroborated(chosen: _Dated, evidence: list[_Dated]) -> bool:
     return False
 
 
-def infer_reference_date(sentences: str | Sequence[str] | Sequence[Sentence]) -> date | None:
+def infer_reference_date(
+    sentences: str | Sequence[str] | Sequence[Sentence], *, today: date | None = None
+) -> date | None:
     """The best estimate of when an undated article was written; None when unclear.
 
     ``sentences`` are the article's sentences in order (``Sentence`` objects or
@@ -890,18 +976,27 @@ def infer_reference_date(sentences: str | Sequence[str] | Sequence[Sentence]) ->
     3. else the earliest future-tense full date: an article is written before
        the events it announces.
 
-    Abstains (None) without such a date, and when the text names a later year
+    Abstains (None) without such a date, when the text names a later year
     outside future-tense contexts than the date chosen, which is then history
-    (a 2004 tsunami date in a story that speaks of 2014).
+    (a 2004 tsunami date in a story that speaks of 2014), and when the page
+    stamps itself with a day but no year ("updated on Sept. 9") more than a month
+    from the date chosen. Dates after ``today``
+    (default: the clock's date) are never candidates, in any of the three steps:
+    no page was written in the future, so such a date is a prediction ("an impact
+    on Friday 13 April 2029", "not that close again until 25 November 2034")
+    whatever the tense rule reads around it.
     """
     if isinstance(sentences, str):
         texts: Sequence[str] = split_sentences(sentences)
     else:
         texts = [s if isinstance(s, str) else s.text for s in sentences]
+    now = date.today() if today is None else today
     evidence = _dated_evidence(texts)
-    past = [d for d in evidence if d.day is not None and d.tense != "future"]
+    past = [d for d in evidence if d.day is not None and d.day <= now and d.tense != "future"]
     stamped = [d for d in past if d.stamp]
-    future = [d.day for d in evidence if d.day is not None and d.tense == "future"]
+    # The fallback too: an announced date after today is a prediction ("it will not be
+    # that close again until 25 November 2034"), not when the page was written.
+    future = [d.day for d in evidence if d.day is not None and d.day <= now and d.tense == "future"]
     chosen: date | None
     if stamped:
         chosen = max(d.day for d in stamped if d.day is not None)
@@ -914,6 +1009,8 @@ def infer_reference_date(sentences: str | Sequence[str] | Sequence[Sentence]) ->
         return None
     latest_year = max((d.year for d in evidence if d.tense != "future"), default=0)
     if latest_year > chosen.year:
+        return None
+    if not _fits_partial_stamps(chosen, _partial_stamps(texts)):
         return None
     return chosen
 

@@ -482,3 +482,123 @@ def test_a_dated_article_ignores_the_inference() -> None:
     labels = {e.label: e.date for e in timeline}
     assert labels["July 9 at noon"] == "2018-07-09"
     assert labels["Friday"] == "2018-07-06"
+
+
+# ------------------------------------------------------------------------- round 6
+
+
+JUNE_10 = date(2016, 6, 10)
+
+
+def test_an_untensed_month_far_ahead_of_the_reference_is_the_past_one() -> None:
+    # Read in June, "in November" with no future mark is last November (five months
+    # back), not the coming one (five months ahead): news reports what happened.
+    assert dates_in("The cell was behind the Paris attacks in November.", JUNE_10) == [
+        ("2015-11", "month", None)
+    ]
+    assert dates_in("Crops failed in late November, farmers say.", JUNE_10) == [
+        ("2015-11-21", "range", "2015-11-30")
+    ]
+
+
+def test_a_month_close_ahead_or_announced_stays_the_coming_one() -> None:
+    # Within about three months ahead nearness still decides ...
+    assert dates_in("The album comes out in August.", JUNE_10) == [("2016-08", "month", None)]
+    # ... and a future-tense sentence keeps a month ahead however far.
+    assert dates_in("The bridge will reopen in November.", JUNE_10) == [("2016-11", "month", None)]
+
+
+def test_an_untensed_day_ahead_stays_the_coming_one() -> None:
+    # A date written to the day ahead of time is usually a scheduled event.
+    assert dates_in("The hearing on November 20 is open to the public.", JUNE_10) == [
+        ("2016-11-20", "day", None)
+    ]
+
+
+def test_inference_never_takes_a_date_after_today() -> None:
+    # A prediction written with its weekday looks like a stamp; no page is written
+    # in the future, so it is not a candidate (and nothing else dates this text).
+    prediction = [
+        "The asteroid was found in December 2004.",
+        "The odds of an impact on Friday, April 13, 2029 rose at first.",
+    ]
+    assert infer_reference_date(prediction, today=date(2026, 11, 23)) is None
+    # The same date is a fine estimate once it is in the past.
+    assert infer_reference_date(prediction, today=date(2030, 1, 1)) == date(2029, 4, 13)
+    # Default: the clock's date.
+    assert infer_reference_date(["Posted Monday, July 3, 2017"]) == date(2017, 7, 3)
+
+
+# ------------------------------------------------------------------------- round 7
+
+
+def test_a_month_four_months_ahead_or_less_stays_the_coming_one() -> None:
+    # "Far ahead is the past" starts at about four months: September, read on 10
+    # June, is the coming one (a fresh sample's anniversary "in September").
+    assert dates_in("We will be celebrating our anniversary in September.", JUNE_10) == [
+        ("2016-09", "month", None)
+    ]
+    assert dates_in("Friends gathered for the anniversary in September.", JUNE_10) == [
+        ("2016-09", "month", None)
+    ]
+
+
+def test_a_past_tense_date_far_ahead_of_the_reference_is_the_past_one() -> None:
+    assert dates_in("Her mother died on November 20 after a long illness.", JUNE_10) == [
+        ("2015-11-20", "day", None)
+    ]
+
+
+def test_a_past_verb_governs_only_the_date_right_after_it() -> None:
+    # "Published" governs the stamp; the release date after it is not past tense.
+    # (Round 6 read the release date as past tense and, five months ahead, moved
+    # it to the March before.)
+    sentence = "Published on Oct 1, 2017 on March 9th, be a warrior."
+    stamp, release = find_date_expressions(sentence)
+    assert sentence_tense(sentence, stamp) == "past"
+    assert sentence_tense(sentence, release) == "unmarked"
+    assert dates_in(sentence, date(2017, 10, 1)) == [
+        ("2017-10-01", "day", None),
+        ("2018-03-09", "day", None),
+    ]
+    # With no date between, the verb still governs.
+    (opened,) = find_date_expressions("The film opened on March 9th.")
+    assert sentence_tense("The film opened on March 9th.", opened) == "past"
+
+
+def test_the_announced_date_fallback_never_takes_a_date_after_today() -> None:
+    # Only a prediction is dated: the article is not from 2034.
+    prediction = [
+        "The supermoon was the last one of the year.",
+        "The moon will not be that close again until 25 November 2034.",
+    ]
+    assert infer_reference_date(prediction, today=date(2026, 11, 23)) is None
+    assert infer_reference_date(prediction, today=date(2035, 1, 1)) == date(2034, 11, 25)
+
+
+def test_years_before_1800_are_read_next_to_a_month() -> None:
+    assert dates_in("The ship was disabled by a cannonball on January 2, 1493.", None) == [
+        ("1493-01-02", "day", None)
+    ]
+    assert dates_in("The city burned from 2 September 1666, records show.", None) == [
+        ("1666-09-02", "day", None)
+    ]
+    assert dates_in("The treaty of March 1493.", None) == [("1493-03", "month", None)]
+    # A number that a word follows may be a count: "June 3" stays a partial date.
+    assert dates_in("On June 3, 1200 people marched.", JUNE_10) == [("2016-06-03", "day", None)]
+    assert dates_in("In March, 1500 people marched.", JUNE_10) == []
+
+
+def test_a_yearless_stamp_far_from_the_estimate_makes_the_inference_abstain() -> None:
+    history = [
+        "A lunch menu dated April 14, 1912, the day before the sinking, was sold.",
+        "The ship went down on April 15, 1912.",
+    ]
+    # Two dates a day apart corroborate each other ...
+    assert infer_reference_date(history) == date(1912, 4, 15)
+    # ... but the page says it was written on a 9 September: they are history.
+    stamped = ["This story was updated at 11:15 a.m. ET on Sept. 9.", *history]
+    assert infer_reference_date(stamped) is None
+    # A stamp close to the estimate keeps it.
+    close = ["Posted on April 16.", *history]
+    assert infer_reference_date(close) == date(1912, 4, 15)
