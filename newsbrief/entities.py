@@ -553,8 +553,13 @@ def find_mentions(
         ):
             # "Security company Kvarts said": the opening word describes the company.
             words = []
-        quoted = _quoted_whole(tokens, start, i, len(words))
-        alias = _known_as(tokens, i)
+        # Cheap guards first: this runs for every capitalised span of the story.
+        quoted = (
+            start > 0
+            and tokens[start - 1] in _OPEN_QUOTES
+            and _quoted_whole(tokens, start, i, len(words))
+        )
+        alias = _known_as(tokens, i) if i < len(tokens) and tokens[i] == "," else None
         following = tokens[i].lower() if i < len(tokens) else ""
         relative = tokens[i + 1].lower() if following == "," and i + 1 < len(tokens) else ""
         apposed_kind = _apposition_kind(tokens, i) if following == "," else None
@@ -841,7 +846,7 @@ def _mentions_of_span(
         return []
     if text.isupper() and start > 0 and tokens[start - 1][:1].isdigit():
         return []  # "1200 BC", "40 MW": an era or a unit after a number
-    if _is_code(text.split()[-1]) and following.isdigit() and not 1800 <= int(following) <= 2100:
+    if following.isdigit() and not 1800 <= int(following) <= 2100 and _is_code(text.split()[-1]):
         # "LHS 7712 b", "A 320", "Flight EA 137": a catalogue, model or flight
         # code, not a body or a person.
         return []
