@@ -867,7 +867,7 @@ def _mentions_of_span(
     elif kind_hint is None and (
         previous in _KIND_NOUNS
         or (previous == "," and start > 1 and tokens[start - 2].lower() in _KIND_NOUNS)
-        or _named_after_kind_noun(tokens, start)
+        or (previous in {"called", "named", "as"} and _named_after_kind_noun(tokens, start))
     ):
         # "coffee-machine maker Tessaro", "the journal Nature", "His team, Andes Pro Cycling",
         # "a criminal group known as Black Lantern"
