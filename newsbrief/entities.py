@@ -417,6 +417,8 @@ class Mention:
     not_person: bool = False  # "Harborton, which ...": whatever it is, not a person
     #: Right after "the" ("told the Brenford Courier"): people's names take no article.
     after_article: bool = False
+    #: "Norwegian National Security Authority, known as NSM": the short name the text gives.
+    alias: str | None = None
 
 
 def _is_cap(token: str) -> bool:
@@ -500,6 +502,7 @@ def find_mentions(
             _POSSESSIVE.search(words[-1])
             and tokens[i].lower() not in _OWNED_NAME_WORDS
             and words[-1].lower().replace("’", "'") not in _GROUP_POSSESSIVES
+            and not _plural_possessive_in_name(words[-1], tokens[i])
         ):
             nxt = tokens[i]
             if nxt == "I" and i + 1 < len(tokens) and tokens[i + 1][:1].islower():
@@ -541,6 +544,22 @@ def find_mentions(
                 while words and words[0].lower() in _CONNECTORS | {"the", "&"}:
                     words = words[1:]
                     start += 1
+        if (
+            start == 0
+            and len(words) == 1
+            and i + 1 < len(tokens)
+            and tokens[i].lower() in _KIND_NOUNS
+            and _is_cap(tokens[i + 1])
+        ):
+            # "Security company Kvarts said": the opening word describes the company.
+            words = []
+        # Cheap guards first: this runs for every capitalised span of the story.
+        quoted = (
+            start > 0
+            and tokens[start - 1] in _OPEN_QUOTES
+            and _quoted_whole(tokens, start, i, len(words))
+        )
+        alias = _known_as(tokens, i) if i < len(tokens) and tokens[i] == "," else None
         following = tokens[i].lower() if i < len(tokens) else ""
         relative = tokens[i + 1].lower() if following == "," and i + 1 < len(tokens) else ""
         apposed_kind = _apposition_kind(tokens, i) if following == "," else None
@@ -552,10 +571,69 @@ def find_mentions(
                 if not last:
                     mentions.append(mention)
                     continue
-                if apposed_kind and mention.kind_hint is None:
+                if alias:
+                    mention = replace(mention, alias=alias)
+                if quoted:
+                    # A title in quotation marks is a work (a film, a book, a song),
+                    # whatever its words look like ("The Salt Road", "Harbour Lights").
+                    mention = replace(mention, kind_hint="other", after_preposition=False)
+                elif apposed_kind and mention.kind_hint is None:
                     mention = replace(mention, kind_hint=apposed_kind)
                 mentions.extend(_with_relative(mention, relative, tokens, piece_start))
     return mentions
+
+
+_OPEN_QUOTES = frozenset({'"', "“", "‘"})
+_CLOSE_QUOTES = frozenset({'"', "”", "’"})
+
+
+def _quoted_whole(tokens: list[str], start: int, end: int, n_words: int) -> bool:
+    """Whether the name ``tokens[start:end]`` is the whole of a quotation.
+
+    Titles of works are quoted on their own ("won the Golden Lion for "The Salt
+    Road""); a quotation of speech that merely opens with a name goes on after it.
+    A comma or full stop before the closing mark (American style) is allowed for
+    titles of two words or more, so a one-word quoted reply ("Venice," he said)
+    is not taken for a title.
+    """
+    if start == 0 or tokens[start - 1] not in _OPEN_QUOTES or end >= len(tokens):
+        return False
+    if tokens[end] in _CLOSE_QUOTES:
+        return True
+    return (
+        n_words >= 2
+        and tokens[end] in {",", "."}
+        and end + 1 < len(tokens)
+        and tokens[end + 1] in _CLOSE_QUOTES
+    )
+
+
+def _known_as(tokens: list[str], end: int) -> str | None:
+    """The acronym in ", (also) known (locally) as NSM" right after a name, if any."""
+    k = end
+    if k >= len(tokens) or tokens[k] != ",":
+        return None
+    k += 1
+    if k < len(tokens) and tokens[k].lower() == "also":
+        k += 1
+    if k >= len(tokens) or tokens[k].lower() != "known":
+        return None
+    k += 1
+    if k < len(tokens) and tokens[k].endswith("ly"):
+        k += 1  # "known locally as"
+    if k + 1 < len(tokens) and tokens[k].lower() == "as" and _is_code(tokens[k + 1]):
+        return tokens[k + 1]
+    return None
+
+
+def _plural_possessive_in_name(word: str, following: str) -> bool:
+    """ "Dundee University Students' Association": a plural possessive before a
+    capitalised organisation word is inside the name, not the end of an owner's."""
+    return (
+        word[-2:] in ("s'", "s’")
+        and following[:1].isupper()
+        and following.lower().rstrip(".,") in ORG_WORDS
+    )
 
 
 #: Heads of bodies whose names go on with "on" ("Council on Foreign Relations").
@@ -605,15 +683,32 @@ def _joins_organisation_name(
         if not (_is_cap(token) and token[:1].isalpha()):
             break
         run.append(token)
+    if not (words and run and run[-1].lower().rstrip(".,") in ORG_WORDS):  # tokens keep a "."
+        return False
+    if (
+        len(words) == 1
+        and len(run) in (2, 3)
+        and _generic_org_word(words[0])
+        and _generic_org_word(run[0])
+    ):
+        # "the University and College Union", ", Universities and Colleges Employers
+        # Association": two generic words joined by "and" before a head name one
+        # body wherever it stands (after "the", a comma, a sentence start); "the
+        # Council and European Parliament" are two.
+        return True
     return (
-        bool(words)
-        and bool(run)
-        and run[-1].lower().rstrip(".,") in ORG_WORDS  # tokens keep a full stop
-        and (before.lower() == "the" or bool(_POSSESSIVE.search(before)))
+        (before.lower() == "the" or bool(_POSSESSIVE.search(before)))
         and len(words) <= 2
         and not _has_org_word(" ".join(words))
         and _fold(" ".join(words)) not in _gazetteer()
     )
+
+
+def _generic_org_word(word: str) -> bool:
+    """ "University", "Universities", "Colleges": a generic organisation word or its plural."""
+    word = word.lower()
+    singular = word[:-3] + "y" if word.endswith("ies") else word.removesuffix("s")
+    return word in _GENERIC_ORG_WORDS or singular in _GENERIC_ORG_WORDS
 
 
 def _with_relative(mention: Mention, relative: str, tokens: list[str], start: int) -> list[Mention]:
@@ -751,8 +846,10 @@ def _mentions_of_span(
         return []
     if text.isupper() and start > 0 and tokens[start - 1][:1].isdigit():
         return []  # "1200 BC", "40 MW": an era or a unit after a number
-    if text.isupper() and following.isdigit() and not 1800 <= int(following) <= 2100:
-        return []  # "LHS 7712 b", "A 320": a catalogue or model code, not a body
+    if following.isdigit() and not 1800 <= int(following) <= 2100 and _is_code(text.split()[-1]):
+        # "LHS 7712 b", "A 320", "Flight EA 137": a catalogue, model or flight
+        # code, not a body or a person.
+        return []
     if text.lower() in STOP_WORDS and not text.isupper():
         return []
     # A bare title ("the Foreign Minister", "UN Secretary-General") names nobody, and a
@@ -770,9 +867,21 @@ def _mentions_of_span(
     elif kind_hint is None and (
         previous in _KIND_NOUNS
         or (previous == "," and start > 1 and tokens[start - 2].lower() in _KIND_NOUNS)
+        or (previous in {"called", "named", "as"} and _named_after_kind_noun(tokens, start))
     ):
-        # "coffee-machine maker Tessaro", "the journal Nature", "His team, Andes Pro Cycling"
+        # "coffee-machine maker Tessaro", "the journal Nature", "His team, Andes Pro Cycling",
+        # "a criminal group known as Black Lantern"
         kind_hint = "organization"
+    elif (
+        kind_hint is None
+        and previous == "the"
+        and start > 1
+        and tokens[start - 2].lower() in _WIN_VERBS
+        and not _has_org_word(text)
+        and _fold(text) not in _gazetteer()
+    ):
+        # "won the Golden Lion": what one wins is a prize or a contest.
+        kind_hint = "other"
     if (
         kind_hint is None
         and previous == "in"
@@ -788,13 +897,23 @@ def _mentions_of_span(
         role = None
     # "from Aldgate's Kelso factory": the preposition governs the factory, not Aldgate.
     possessive = bool(_POSSESSIVE.search(words[-1]))
+    # "on the Lido", "over the Atlantic": a single word after a preposition of
+    # position and "the", ending its noun phrase, is a place when nothing else types it.
+    located = (
+        previous == "the"
+        and start > 1
+        and tokens[start - 2].lower() in _POSITION_PREPOSITIONS
+        and " " not in text
+        # Not a modifier of a noun: "near the Roman bridge", "on the Euronext exchange".
+        and not (following[:1].isalpha() and following not in STOP_WORDS)
+    )
     return [
         Mention(
             text=text,
             source=source,
             kind_hint=kind_hint,
             role=role,
-            after_preposition=previous in _PLACE_PREPOSITIONS and not possessive,
+            after_preposition=(previous in _PLACE_PREPOSITIONS or located) and not possessive,
             # Only when "the" is right before the name itself, not before a
             # nationality or title that was stripped ("the Russian Vladimir Putin").
             after_article=previous == "the"
@@ -803,6 +922,35 @@ def _mentions_of_span(
             and words[0] == text.split()[0],
         )
     ]
+
+
+#: Verbs whose object after "the" is a prize or a contest ("won the Golden Lion").
+_WIN_VERBS = _wordset("won win wins winning awarded")
+#: Prepositions of position: with "the", the single name after them is a place
+#: ("on the Lido", "over the Atlantic"); "in"/"at the" also precede newspapers and leagues.
+_POSITION_PREPOSITIONS = _wordset(
+    "on over across along off near into beneath under around beyond toward towards"
+)
+_ROMAN_NUMERALS = _wordset("ii iii iv vi vii viii ix xi xii")
+
+
+def _is_code(word: str) -> bool:
+    """ "EA", "UCU", "LHS": two or more capital letters (no full stops), no roman numeral."""
+    return (
+        len(word) >= 2 and word.isalpha() and word.isupper() and word.lower() not in _ROMAN_NUMERALS
+    )
+
+
+def _named_after_kind_noun(tokens: list[str], start: int) -> bool:
+    """ "a gang called Black Lantern", "a group known as Black Lantern", "a firm named X"."""
+    if start > 1 and tokens[start - 1].lower() in {"called", "named"}:
+        return tokens[start - 2].lower() in _KIND_NOUNS
+    return (
+        start > 2
+        and tokens[start - 1].lower() == "as"
+        and tokens[start - 2].lower() == "known"
+        and tokens[start - 3].lower() in _KIND_NOUNS
+    )
 
 
 #: Nouns that, before "in", make the name after it a company ("a stake in Helvard").
@@ -822,7 +970,8 @@ _ROLE_ADJECTIVES = _wordset(
 _KIND_NOUNS = _wordset(
     "company firm maker manufacturer carrier airline insurer lender retailer supplier "
     "developer publisher broadcaster newspaper magazine journal website startup charity "
-    "club side team band brand bank group party union alliance movement"
+    "club side team band brand bank group party union alliance movement distributor studio "
+    "gang"
 )
 
 #: Capitalised department words that open a cut-down title ("and Defense Sergei Shoygu").
@@ -834,7 +983,8 @@ _PLACE_PREPOSITIONS = frozenset({"in", "to", "from", "near", "across", "outside"
 #: Lower-case nouns that, right after a name, say it is a place or an organisation.
 _PLACE_NOUNS = _wordset(
     "river valley province region town city district county village airport station street "
-    "square bridge border lake island governorate countryside capital port"
+    "square bridge border lake island governorate countryside capital port desert coast sea "
+    "estuary peninsula mountains hills glacier lagoon bay"
 )
 _STATE_POSSESSIONS = _wordset(
     "foreign prime president government capital army military parliament economy border "
@@ -1069,6 +1219,12 @@ def _kind_of(
         return "place"  # "the North East", "South West"
     if with_article and len(words) > 1:
         return "organization"
+    if len(words) > 1 and any(_is_code(w) for w in words):
+        return "organization"  # "UCU Scotland", "BBC Arabic": people's names have no acronyms
+    if len(words) > 1 and words[-1] in {"City", "Town"}:
+        # "Coventry City", "Denholm City": no person's surname; a club far more often
+        # than a city the gazetteer lacks ("Mexico City" is the price).
+        return "organization"
     if (
         not not_person
         and 2 <= len(words) <= 4
@@ -1116,6 +1272,12 @@ def merge_mentions(mentions: Iterable[Mention], gazetteer: dict[str, str]) -> li
             hints[mention.text][mention.kind_hint] += 1
         if mention.after_preposition:
             place_votes[mention.text] += 1
+        if " of " in mention.text:
+            # "University of Dundee", "Bank of England": a body "of" one word
+            # is named after a place, so that word alone is the place.
+            head, _, tail = mention.text.rpartition(" of ")
+            if " " not in tail and _has_org_word(head):
+                place_votes[tail] += 1
         if mention.not_person:
             not_person[mention.text] += 1
     clusters: dict[str, _Cluster] = {}
@@ -1142,7 +1304,50 @@ def merge_mentions(mentions: Iterable[Mention], gazetteer: dict[str, str]) -> li
         cluster.canonical = cluster.canonical or canonical
         cluster.add(mention, mention.text)
     merged = _merge_people(_shortened_names(list(clusters.values())), _merge_spellings)
-    return _acronyms(_repeated_in_full(merged))
+    merged = _acronyms(_repeated_in_full(merged))
+    aliases = {(m.text, m.alias) for m in mentions if m.alias}
+    return _national_names(_given_aliases(merged, aliases) if aliases else merged)
+
+
+def _given_aliases(clusters: list[_Cluster], pairs: set[tuple[str, str]]) -> list[_Cluster]:
+    """Merge the short names the text gives ("..., known as NSM") into their long names."""
+    by_form = {form: c for c in clusters for form in c.forms}
+    absorbed: set[int] = set()
+    for name, alias in sorted(pairs):
+        long, short = by_form.get(name), by_form.get(alias)
+        if long is None or short is None or long is short or id(short) in absorbed:
+            continue
+        if id(long) in absorbed or short.kind == "person":
+            continue
+        long.absorb(short)
+        long.canonical = long.canonical or name  # shown under the long name
+        absorbed.add(id(short))
+        for form in short.forms:
+            by_form[form] = long
+    return [c for c in clusters if id(c) not in absorbed]
+
+
+def _national_names(clusters: list[_Cluster]) -> list[_Cluster]:
+    """ "National Security Authority" into "Norwegian National Security Authority".
+
+    A body is named with its nationality once and without it after; only names of
+    two words or more are joined (a single "Airways" is no body's short name).
+    """
+    by_name = {_name(c): c for c in clusters if c.kind == "organization"}
+    absorbed: set[int] = set()
+    for name, cluster in by_name.items():
+        first, _, rest = name.partition(" ")
+        short = by_name.get(rest)
+        if (
+            first.lower() in DEMONYMS
+            and " " in rest
+            and short is not None
+            and short is not cluster
+            and id(short) not in absorbed
+        ):
+            cluster.absorb(short)
+            absorbed.add(id(short))
+    return [c for c in clusters if id(c) not in absorbed]
 
 
 _COMPASS = {"n": "north", "s": "south", "e": "east", "w": "west"}
@@ -1185,19 +1390,24 @@ def _acronyms(clusters: list[_Cluster]) -> list[_Cluster]:
     Only an all-capital name the gazetteer does not know, and only when exactly
     one multi-word name has those initials; the long name is shown.
     """
+    # Names taken before any merge: a long name that absorbs an acronym it is
+    # written less often than must not then be taken for that acronym itself.
+    names = [_name(cluster) for cluster in clusters]
     long_names: defaultdict[str, list[_Cluster]] = defaultdict(list)
-    for cluster in clusters:
-        name = _name(cluster)
+    for cluster, name in zip(clusters, names, strict=True):
         if len(name.split()) >= 2 and cluster.kind != "person":
             long_names[_initials(name)].append(cluster)
     absorbed: set[int] = set()
-    for cluster in clusters:
-        name = _name(cluster)
+    long_name = {id(cluster): name for cluster, name in zip(clusters, names, strict=True)}
+    for cluster, name in zip(clusters, names, strict=True):
         if cluster.canonical or " " in name or not (name.isupper() and name.isalpha()):
             continue
         targets = long_names.get(name.replace(".", ""), [])
-        if len(targets) == 1 and len(name) >= 2:
-            targets[0].absorb(cluster)
+        if len(targets) == 1 and len(name) >= 2 and targets[0] is not cluster:
+            target = targets[0]
+            target.absorb(cluster)
+            # Shown under the long name even when the acronym is written more often.
+            target.canonical = target.canonical or long_name[id(target)]
             absorbed.add(id(cluster))
     return [c for c in clusters if id(c) not in absorbed]
 
@@ -1274,6 +1484,8 @@ def _merge_spellings(clusters: list[_Cluster]) -> list[_Cluster]:
     target_names: list[str] = []
     by_first_word: defaultdict[str, list[int]] = defaultdict(list)
     by_initial: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+    #: Kept single-word names without a canonical form, to their rows.
+    single_rows: dict[str, int] = {}
 
     def keys(row: int) -> list[tuple[defaultdict[Any, list[int]], Any]]:
         target, target_name = merged[row], target_names[row]
@@ -1299,6 +1511,15 @@ def _merge_spellings(clusters: list[_Cluster]) -> list[_Cluster]:
         candidates: set[int] = set()
         if " " not in name:
             candidates.update(by_first_word.get(name, ()))
+        elif cluster.kind == "place" and name.split()[-1].lower() in _PLACE_WORDS:
+            row = single_rows.get(name.split()[0])
+            if row is not None and merged[row].kind in {"place", "other"}:
+                # "Shannon Airport" after a commoner bare "Shannon": the same place,
+                # shown under its full name.
+                merged[row].absorb(cluster)
+                merged[row].kind, merged[row].canonical = "place", name
+                rename(row)
+                continue
         if cluster.kind != "person" and len(name) >= 5:
             candidates.update(by_initial.get((cluster.kind, _fold(name)[:1]), ()))
         for row in sorted(candidates):
@@ -1335,6 +1556,8 @@ def _merge_spellings(clusters: list[_Cluster]) -> list[_Cluster]:
         else:
             merged.append(cluster)
             target_names.append(name)
+            if " " not in name and not cluster.canonical:
+                single_rows.setdefault(name, len(merged) - 1)
             for index, key in keys(len(merged) - 1):
                 index[key].append(len(merged) - 1)
     return merged
