@@ -1145,3 +1145,54 @@ def test_compacted_block_groups_exactly_like_the_full_width_one(seed: int) -> No
         full_width = [group_block(g, articles, vectors) for g in settings_tried]
     for fast, reference in zip(compacted, full_width, strict=True):
         assert np.array_equal(fast, reference)
+
+
+def _analyses_equal(a, b) -> bool:  # type: ignore[no-untyped-def]
+    same = all(
+        np.array_equal(getattr(a, name), getattr(b, name))
+        for name in ("features", "concept_articles", "is_bigram", "lengths")
+    )
+    for mine, theirs in ((a.vectors, b.vectors), (a.concepts, b.concepts)):
+        same = same and all(
+            np.array_equal(getattr(mine, part), getattr(theirs, part))
+            for part in ("data", "indices", "indptr")
+        )
+    return same and np.array_equal(a.similarity.toarray(), b.similarity.toarray())
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_SENTENCE, min_size=1, max_size=12), st.booleans())
+def test_one_article_short_path_equals_the_full_analysis(
+    sentences: list[list[str]], repeat: bool
+) -> None:
+    """A one-article story skips its cross-article features; they were exactly 0."""
+    from newsbrief.summarize import features
+    from newsbrief.summarize.learned import load_model
+
+    if repeat:
+        sentences = sentences + sentences[:2]  # repeated sentences: ties, equal rows
+    story = _story_from([sentences])
+    model = load_model()
+    short = features.analyse(story, model.priors, model.default_prior)
+    with mock.patch.object(features, "_SINGLE_ARTICLE_MAX_ENTRIES", -1):
+        full = features.analyse(story, model.priors, model.default_prior)
+    assert _analyses_equal(short, full)
+
+
+def test_one_article_short_path_on_real_text() -> None:
+    from conftest import make_story
+    from test_summarize import TEXTS
+
+    from newsbrief.model import Budget
+    from newsbrief.summarize import NewsbriefSummarizer, features
+
+    summarizer = NewsbriefSummarizer()
+    for text in (*TEXTS, " ".join(TEXTS), "One short sentence.", "Is it? Yes. No!"):
+        story = make_story(text)
+        short = features.analyse(story)
+        short_selection = summarizer.summarize(story, Budget(max_words=40))
+        with mock.patch.object(features, "_SINGLE_ARTICLE_MAX_ENTRIES", -1):
+            full = features.analyse(story)
+            full_selection = summarizer.summarize(story, Budget(max_words=40))
+        assert _analyses_equal(short, full)
+        assert short_selection == full_selection

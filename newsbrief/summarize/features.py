@@ -209,10 +209,21 @@ def analyse(
     concepts = entries.matrix(np.ones(len(entries.row)))
     weights = _tfidf_data(entries)
     vectors = entries.matrix(weights)
-    concept_articles = np.bincount(
-        np.unique(owner[entries.row] * n_concepts + entries.col) % max(n_concepts, 1),
-        minlength=n_concepts,
-    ).astype(float)
+    # A story of one article has no cross-article signal: every feature comparing a
+    # sentence with the *other* articles is exactly 0 (see ``_single_article_is_exact``),
+    # so those computations are skipped.
+    single = n_articles == 1 and _single_article_is_exact(len(entries.row))
+    if single:
+        # Each stored (sentence, concept) pair is distinct, so the article counts of a
+        # one-article story are 1 for every concept used and 0 for the others (stems of
+        # stop words only).
+        concept_articles = np.zeros(n_concepts)
+        concept_articles[entries.col] = 1.0
+    else:
+        concept_articles = np.bincount(
+            np.unique(owner[entries.row] * n_concepts + entries.col) % max(n_concepts, 1),
+            minlength=n_concepts,
+        ).astype(float)
 
     # Word priors of each sentence's tokens (all tokens, and the non-stop-words).
     stem_prior = np.array(list(map(priors.get, stems, itertools.repeat(default_prior))))
@@ -247,32 +258,42 @@ def analyse(
     article_sums = entries.group_sums(weights, owner, np.arange(n), n_articles)
     story_sum = article_sums.total
     centrality = _cosine_to(entries, weights, story_sum)
-    other_centrality, dots_own = _cosine_to_others(entries, weights, article_sums, owner)
+    if single:
+        other_centrality = np.zeros(n)
+        dots_own = article_sums.dots_with_own(entries, weights, owner)
+    else:
+        other_centrality, dots_own = _cosine_to_others(entries, weights, article_sums, owner)
     article_norm_sq = article_sums.norms_squared()
     own_norm = np.sqrt(article_norm_sq)[owner]
     local_centrality = np.divide(dots_own, own_norm, out=np.zeros(n), where=own_norm > 1e-12)
 
     # How much each article is about what the others are about (off-topic pages score low).
-    article_dots = article_sums.dot(story_sum)
-    article_rest = np.sqrt(
-        _rest_norms_squared(float(story_sum @ story_sum), article_dots, article_norm_sq)
-    )
-    article_denominator = np.sqrt(article_norm_sq) * article_rest
-    article_centrality = np.divide(
-        article_dots - article_norm_sq,
-        article_denominator,
-        out=np.zeros(n_articles),
-        where=article_denominator > 1e-12,
-    )
+    if single:
+        article_centrality = np.zeros(1)
+    else:
+        article_dots = article_sums.dot(story_sum)
+        article_rest = np.sqrt(
+            _rest_norms_squared(float(story_sum @ story_sum), article_dots, article_norm_sq)
+        )
+        article_denominator = np.sqrt(article_norm_sq) * article_rest
+        article_centrality = np.divide(
+            article_dots - article_norm_sq,
+            article_denominator,
+            out=np.zeros(n_articles),
+            where=article_denominator > 1e-12,
+        )
 
     # Highest similarity to a sentence of another article.
     similarity = vectors @ vectors.T
-    pair_row = np.repeat(np.arange(n), np.diff(similarity.indptr))
-    pair_col = similarity.indices
-    pair_data = similarity.data
-    other = owner[pair_row] != owner[pair_col]
-    max_other = np.zeros(n)
-    np.maximum.at(max_other, pair_row[other], pair_data[other])
+    if single:
+        max_other = np.zeros(n)
+    else:
+        pair_row = np.repeat(np.arange(n), np.diff(similarity.indptr))
+        pair_col = similarity.indices
+        pair_data = similarity.data
+        other = owner[pair_row] != owner[pair_col]
+        max_other = np.zeros(n)
+        np.maximum.at(max_other, pair_row[other], pair_data[other])
 
     if story.support and n_articles > 1:
         support = np.array([len(s) - 1 for s in story.support], dtype=float) / (n_articles - 1)
@@ -280,19 +301,28 @@ def analyse(
         support = np.zeros(n)
 
     # Concept weights per word: share of the other articles mentioning each concept.
-    spread = (concept_articles - 1.0) / max(n_articles - 1, 1)
-    unigram_weight = entries.row_dot(np.where(is_bigram, 0.0, spread)) / np.maximum(lengths, 1.0)
-    bigram_weight = entries.row_dot(np.where(is_bigram, spread, 0.0)) / np.maximum(lengths, 1.0)
+    if single:
+        # Every concept a sentence holds is mentioned by 1 article: spread 0.
+        unigram_weight = bigram_weight = np.zeros(n)
+    else:
+        spread = (concept_articles - 1.0) / max(n_articles - 1, 1)
+        unigram_weight = entries.row_dot(np.where(is_bigram, 0.0, spread)) / np.maximum(
+            lengths, 1.0
+        )
+        bigram_weight = entries.row_dot(np.where(is_bigram, spread, 0.0)) / np.maximum(lengths, 1.0)
 
     # What the articles' leads say (news leads state the story's facts). The leads'
     # sums are taken in the order scipy's ``by_article @ diags(lead) @ vectors`` took
     # them: each article's lead sentences from the last to the first.
-    lead = np.flatnonzero(position < 2)
-    lead_sums = entries.group_sums(weights, owner, -np.arange(n), n_articles, rows=lead)
-    lead_centrality, _ = _cosine_to_others(entries, weights, lead_sums, owner)
-    first = position[pair_col] == 0
-    max_lead = np.zeros(n)
-    np.maximum.at(max_lead, pair_row[other & first], pair_data[other & first])
+    if single:
+        lead_centrality = max_lead = np.zeros(n)
+    else:
+        lead = np.flatnonzero(position < 2)
+        lead_sums = entries.group_sums(weights, owner, -np.arange(n), n_articles, rows=lead)
+        lead_centrality, _ = _cosine_to_others(entries, weights, lead_sums, owner)
+        first = position[pair_col] == 0
+        max_lead = np.zeros(n)
+        np.maximum.at(max_lead, pair_row[other & first], pair_data[other & first])
     attribution = (
         np.bincount(tokens.sentence[tokens.attribution_mask], minlength=n)
         .astype(bool)
@@ -403,6 +433,29 @@ def _rest_norms_squared(
     """
     rest = total_sq - 2 * dots_with_total + norms_sq
     return np.where(rest > 1e-9 * total_sq, rest, 0.0)
+
+
+#: Stored (sentence, concept) entries up to which a one-article story takes the short
+#: path of ``analyse`` (see ``_single_article_is_exact``).
+_SINGLE_ARTICLE_MAX_ENTRIES = 1_000_000
+
+
+def _single_article_is_exact(n_entries: int) -> bool:
+    """Whether a one-article story of ``n_entries`` stored entries may skip the
+    cross-article features, knowing each is exactly 0.
+
+    With one article, the article's summed vector *is* the story's, so every
+    leave-one-out norm ``|total|^2 - 2 own.total + |own|^2`` (``_rest_norms_squared``)
+    is three sums of the same k squares in different orders. Each is within about
+    k * 1.1e-16 of the others relative to |total|^2, so the expansion is below the
+    noise cut of 1e-9 |total|^2 while 4 k * 1.1e-16 < 1e-9, i.e. k < 2 million
+    (k <= the entries): ``other_centrality``, ``lead_centrality`` and
+    ``article_centrality`` are then 0. No sentence has another article's sentence
+    to be near (``max_other_similarity``, ``max_lead_similarity``: 0), and every
+    concept is mentioned by the one article (``unigram_weight``, ``bigram_weight``:
+    0). Beyond the bound the full path runs.
+    """
+    return n_entries <= _SINGLE_ARTICLE_MAX_ENTRIES
 
 
 def _row_sums(values: np.ndarray, rows: np.ndarray, n_rows: int) -> np.ndarray:
