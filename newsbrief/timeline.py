@@ -367,7 +367,7 @@ _SPAN_JOIN = re.compile(r"\s*(?:and|to|through|thru|until|till|-|\u2013|\u2014)\
 _DAY_SPAN_END = re.compile(
     r"(?:\s?[-\u2013]\s?|\s(?:and|to|through)\s|,\s)[0-3]?\d"
     r"(?:(?:,\s|\sand\s)[0-3]?\d)*,?\s(?P<year>(?:1[89]|20)\d\d)\b",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 
 
@@ -539,6 +539,11 @@ _PIECE_PARSERS = ("timestamp", "custom-formats", "absolute-time")
 @functools.lru_cache(maxsize=8192)
 def _parse_piece(text: str, base: date, direction: str, parts: tuple[str, ...]) -> date | None:
     """``dateparser`` reading of a date piece, relative to ``base``."""
+    # The commonest pieces ("July 9", "9 July 2016") are read without dateparser, to
+    # the same date (``_plain_piece``); anything else goes to dateparser.
+    plain = _plain_piece(text, base, direction, parts)
+    if plain is not _NOT_PLAIN:
+        return plain  # type: ignore[return-value]
     import dateparser
 
     settings = {
@@ -551,6 +556,55 @@ def _parse_piece(text: str, base: date, direction: str, parts: tuple[str, ...]) 
     }
     parsed = dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
     return parsed.date() if parsed is not None else None
+
+
+#: Pieces ``_plain_piece`` reads: a month name and a day (either order, "of" between
+#: day and month), optionally a four-digit year after a comma or a space.
+_PLAIN_MD = re.compile(
+    r"(?P<month>[a-z]+)\.? (?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:,? (?P<year>(?:1[89]|20)\d\d))?",
+    re.IGNORECASE | re.ASCII,
+)
+_PLAIN_DM = re.compile(
+    r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)? (?:of )?(?P<month>[a-z]+)\.?(?:,? (?P<year>(?:1[89]|20)\d\d))?",
+    re.IGNORECASE | re.ASCII,
+)
+_NOT_PLAIN = object()
+
+
+def _plain_piece(text: str, base: date, direction: str, parts: tuple[str, ...]) -> object:
+    """What ``dateparser`` reads in a plain "July 9" / "9 July 2016" piece, or
+    ``_NOT_PLAIN`` for any other piece.
+
+    dateparser builds the date from the piece's day and month, and the year written
+    or else the base's; without a written year it then moves the date one year
+    back when it falls after the base and dates from the past are preferred, or one
+    year on when it does not fall after the base and the future is preferred
+    (``_correct_for_time_frame``). 29 February, whose year dateparser picks by leap
+    years, is left to dateparser. benchmarks/date_piece_check.py compares the two on
+    every day-date piece of Multi-News val (2,485 of its 2,487 distinct pieces are
+    plain; 64,644 comparisons, no difference).
+    """
+    if parts != ("day", "month"):
+        return _NOT_PLAIN
+    match = _PLAIN_MD.fullmatch(text) or _PLAIN_DM.fullmatch(text)
+    if match is None:
+        return _NOT_PLAIN
+    month = _MONTHS.get(match["month"].lower())
+    day = int(match["day"])
+    if month is None or not 1 <= day <= 31 or (month, day) == (2, 29):
+        return _NOT_PLAIN
+    written = match["year"]
+    try:
+        if written is not None:
+            return date(int(written), month, day)
+        parsed = date(base.year, month, day)
+        if direction == "past" and parsed > base:
+            return date(base.year - 1, month, day)
+        if direction == "future" and parsed <= base:
+            return date(base.year + 1, month, day)
+    except ValueError:
+        return _NOT_PLAIN
+    return parsed
 
 
 def _nearest_year(month: int, day: int, published: date, tense: str) -> int | None:

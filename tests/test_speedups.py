@@ -1196,3 +1196,71 @@ def test_one_article_short_path_on_real_text() -> None:
             full_selection = summarizer.summarize(story, Budget(max_words=40))
         assert _analyses_equal(short, full)
         assert short_selection == full_selection
+
+
+def _dateparser_piece(piece: str, base, direction: str):  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    import dateparser
+
+    settings = {
+        "RELATIVE_BASE": datetime(base.year, base.month, base.day),
+        "PREFER_DATES_FROM": direction,
+        "PREFER_DAY_OF_MONTH": "first",
+        "REQUIRE_PARTS": ["day", "month"],
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "PARSERS": list(timeline._PIECE_PARSERS),
+    }
+    parsed = dateparser.parse(piece, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    return parsed.date() if parsed is not None else None
+
+
+def test_plain_date_pieces_read_as_dateparser_reads_them() -> None:
+    """The plain-piece reader gives dateparser's date, around the year flip too."""
+    from datetime import date, timedelta
+
+    pieces = {
+        "July 4": (7, 4),
+        "july 4": (7, 4),
+        "4 July": (7, 4),
+        "4th of July": (7, 4),
+        "Jul. 4": (7, 4),
+        "jul 4th": (7, 4),
+        "Sept. 9th": (9, 9),
+        "sep 9": (9, 9),
+        "Dec. 31": (12, 31),
+        "1st jan": (1, 1),
+        "Jan 1": (1, 1),
+        "march 22nd": (3, 22),
+        "may 3rd": (5, 3),
+        "July 4, 2016": (7, 4),
+        "july 4 2016": (7, 4),
+        "4 July, 2016": (7, 4),
+        "31 dec. 1999": (12, 31),
+        "Nov. 30, 2011": (11, 30),
+    }
+    read = 0
+    for piece, (month, day) in pieces.items():
+        bases = [date(2015, 3, 1), date(2016, 12, 30)]
+        for year in (2015, 2016):
+            own = date(year, month, day)
+            bases += [own - timedelta(days=1), own, own + timedelta(days=1)]
+        for base in bases:
+            for direction in ("past", "future"):
+                plain = timeline._plain_piece(piece, base, direction, ("day", "month"))
+                if plain is not timeline._NOT_PLAIN:
+                    read += 1
+                    assert plain == _dateparser_piece(piece, base, direction), (piece, base)
+    assert read == len(pieces) * 8 * 2  # every piece above is a plain one
+
+
+def test_other_date_pieces_go_to_dateparser() -> None:
+    from datetime import date
+
+    base = date(2016, 3, 1)
+    for piece in ("Feb. 29", "29 February", "June 31", "Febr 3", "May 00", "July 4,2016"):
+        assert timeline._plain_piece(piece, base, "past", ("day", "month")) is timeline._NOT_PLAIN
+        assert timeline._parse_piece(piece, base, "past", ("day", "month")) == (
+            _dateparser_piece(piece, base, "past")
+        )
+    assert timeline._plain_piece("July 4", base, "past", ("month",)) is timeline._NOT_PLAIN
