@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -435,6 +436,9 @@ def _rest_norms_squared(
     return np.where(rest > 1e-9 * total_sq, rest, 0.0)
 
 
+#: Index values below this fit scipy's 32-bit index arrays.
+_INT32_LIMIT = 2**31 - 1
+
 #: Stored (sentence, concept) entries up to which a one-article story takes the short
 #: path of ``analyse`` (see ``_single_article_is_exact``).
 _SINGLE_ARTICLE_MAX_ENTRIES = 1_000_000
@@ -500,6 +504,13 @@ class _Entries:
 
     def matrix(self, data: np.ndarray) -> sp.csr_matrix:
         """These entries with ``data`` as a CSR matrix."""
+        if len(self.col) < _INT32_LIMIT and max(self.shape) < _INT32_LIMIT:
+            # The 32-bit index arrays scipy would make of these (it checks the contents
+            # of 64-bit ones to choose, a good part of the cost of a small matrix); each
+            # matrix gets its own copies, as before.
+            return sp.csr_matrix(
+                (data, self.col.astype(np.int32), self.indptr.astype(np.int32)), shape=self.shape
+            )
         return sp.csr_matrix((data, self.col, self.indptr), shape=self.shape)
 
     def row_dot(self, x: np.ndarray, data: np.ndarray | None = None) -> np.ndarray:
@@ -746,8 +757,15 @@ def _tokenize(sentences) -> _Tokens:
         digit_mask=flags[:, 2],
         attribution_mask=flags[:, 3],
         dangling=dangling,
-        stems=[all_stems[g] for g in unique_stems[order].tolist()],
+        stems=_items(all_stems, unique_stems[order].tolist()),
     )
+
+
+def _items(values: list[str], indexes: list[int]) -> list[str]:
+    """``[values[i] for i in indexes]``, gathered by ``operator.itemgetter`` in C."""
+    if len(indexes) > 1:
+        return list(operator.itemgetter(*indexes)(values))
+    return [values[i] for i in indexes]
 
 
 def _tfidf_data(entries: _Entries) -> np.ndarray:
