@@ -1264,3 +1264,42 @@ def test_other_date_pieces_go_to_dateparser() -> None:
             _dateparser_piece(piece, base, "past")
         )
     assert timeline._plain_piece("July 4", base, "past", ("month",)) is timeline._NOT_PLAIN
+
+
+def _scipy_centrality(story):  # type: ignore[no-untyped-def]
+    """The timeline's centrality as scipy.sparse computed it (the reference)."""
+    from newsbrief.text import sentence_vectors
+
+    matrix = sentence_vectors(story.sentences, bigrams=False)
+    if matrix.shape[1] == 0:
+        return np.zeros(len(story.sentences))
+    centroid = np.asarray(matrix.mean(axis=0)).ravel()
+    norm = np.linalg.norm(centroid)
+    if norm == 0:
+        return np.zeros(len(story.sentences))
+    return np.asarray(matrix @ (centroid / norm)).ravel()
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(_SENTENCE, min_size=1, max_size=8), min_size=1, max_size=4))
+def test_timeline_centrality_equals_the_sparse_formulation(
+    articles: list[list[list[str]]],
+) -> None:
+    story = _story_from(articles)
+    assert np.array_equal(timeline._centrality(story), _scipy_centrality(story))
+
+
+def test_timeline_centrality_on_real_text_and_edge_cases() -> None:
+    from conftest import make_story
+    from test_summarize import TEXTS
+
+    from newsbrief.text import tfidf_matrix
+
+    for story in (make_story(*TEXTS), make_story(TEXTS[0]), make_story("The. A. It.")):
+        assert np.array_equal(timeline._centrality(story), _scipy_centrality(story))
+    # tfidf_matrix is built from the same entries.
+    documents = [["a", "b", "a"], [], ["c"], ["b", "c", "d", "d"]]
+    matrix, vocabulary = tfidf_matrix(documents)
+    assert vocabulary == ["a", "b", "c", "d"]
+    assert matrix.shape == (4, 4) and matrix.nnz == 6
+    assert np.array_equal(tfidf_matrix([[], []])[0].toarray(), np.zeros((2, 0)))
