@@ -138,6 +138,12 @@ def main(argv: list[str] | None = None) -> int:
         total.update(rows[shape])
         print(f"| {shape} | " + " | ".join(f"{rows[shape][c]:,}" for c in columns) + " |")
     print("| all | " + " | ".join(f"{total[c]:,}" for c in columns) + " |")
+    unread = sorted(
+        p
+        for (_, p) in pieces
+        if _plain_piece(p, date(2016, 1, 1), "past", ("day", "month")) is _NOT_PLAIN
+    )
+    print(f"\nleft to dateparser ({len(unread)}): {', '.join(map(repr, unread[:20]))}")
     for piece, base, direction, mine, theirs in differences[:20]:
         print(f"DIFFERENT: {piece!r} base {base} {direction}: ours {mine}, dateparser {theirs}")
     print(f"\n# {time.perf_counter() - started:.0f} s")
