@@ -540,9 +540,13 @@ class _Entries:
         reverse order of their first appearance (scipy's ``csr_matmat`` linked list).
         """
         n_cols = self.shape[1]
-        taken = (
-            np.arange(len(self.row)) if rows is None else np.flatnonzero(np.isin(self.row, rows))
-        )
+        if rows is None:
+            taken = np.arange(len(self.row))
+        else:
+            # The positions whose row is one of ``rows`` (``np.isin``, without its sort).
+            wanted = np.zeros(self.shape[0], dtype=bool)
+            wanted[rows] = True
+            taken = np.flatnonzero(wanted[self.row])
         sentence = self.row[taken]
         taken = taken[np.lexsort((self.col[taken], rank[sentence], owner[sentence]))]
         keys = owner[self.row[taken]] * n_cols + self.col[taken]
