@@ -241,6 +241,7 @@ def clear_memos() -> None:
     """
     _split_sentences.cache_clear()
     _porter_terms.cache_clear()
+    _porter_stems.cache_clear()
 
 
 @functools.lru_cache(maxsize=512)
@@ -557,6 +558,28 @@ _CONTENT_STEMS_LIMIT = 1 << 18
 @functools.lru_cache(maxsize=16384)
 def _porter_terms(text: str, bigrams: bool) -> tuple[str, ...]:
     # The same terms as ``_content_terms(text, porter_stem, bigrams)``, in the same order.
+    stems = _porter_stems(text)
+    if stems is None:
+        return tuple(_content_terms(text, porter_stem, bigrams))
+    terms = list(filter(None, stems))
+    if bigrams:
+        # A bigram joins two adjacent content words: exactly the pairs with two stems.
+        terms.extend(
+            [f"{left}_{right}" for left, right in itertools.pairwise(stems) if left and right]
+        )
+    return tuple(terms)
+
+
+@functools.lru_cache(maxsize=16384)
+def _porter_stems(text: str) -> tuple[str, ...] | None:
+    """Per token of ``word_tokens(text)``: its Porter stem for a content word, "" for
+    the others; None when a content word's stem is empty (it would read as a stop
+    word, so ``_porter_terms`` takes the plain path).
+
+    Memoised apart from ``_porter_terms``: the stages ask for the terms of most
+    sentences both with bigrams (support) and without (copies, timeline,
+    disagreements), and both lists come from the same stems.
+    """
     tokens = word_tokens(text)
     stems = list(map(_CONTENT_STEMS.get, tokens))
     if None in stems:
@@ -566,16 +589,9 @@ def _porter_terms(text: str, bigrams: bool) -> tuple[str, ...]:
             if stems[index] is None:
                 stem = porter_stem(token) if token not in STOP_WORDS and len(token) > 1 else ""
                 if not stem and token not in STOP_WORDS and len(token) > 1:
-                    # (A content word with an empty stem would read as a stop word here.)
-                    return tuple(_content_terms(text, porter_stem, bigrams))
+                    return None
                 _CONTENT_STEMS[token] = stems[index] = stem
-    terms = list(filter(None, stems))
-    if bigrams:
-        # A bigram joins two adjacent content words: exactly the pairs with two stems.
-        terms.extend(
-            [f"{left}_{right}" for left, right in itertools.pairwise(stems) if left and right]
-        )
-    return tuple(terms)
+    return tuple(stems)
 
 
 def _content_terms(text: str, stem: Callable[[str], str], bigrams: bool) -> list[str]:
