@@ -367,7 +367,7 @@ _SPAN_JOIN = re.compile(r"\s*(?:and|to|through|thru|until|till|-|\u2013|\u2014)\
 _DAY_SPAN_END = re.compile(
     r"(?:\s?[-\u2013]\s?|\s(?:and|to|through)\s|,\s)[0-3]?\d"
     r"(?:(?:,\s|\sand\s)[0-3]?\d)*,?\s(?P<year>(?:1[89]|20)\d\d)\b",
-    re.IGNORECASE | re.ASCII,
+    re.IGNORECASE,
 )
 
 
