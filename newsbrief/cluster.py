@@ -434,8 +434,11 @@ class StoryGrouper:
 
         if n <= _EXPAND_ROWS:
             # One row block (every block of ``newsbrief batch``, every pile of a user's
-            # folder): no need for the passes below, which compute each product twice.
-            return _pair_cosines(_normalize_rows(expand(0), copy=False), rows, cols)
+            # folder): no need for the passes below, which compute each product twice,
+            # nor for slicing out the rows: ``vectors[0:n]`` and ``feedback[0:n]`` hold
+            # the same arrays as the matrices themselves, so the sum is the same.
+            whole = sp.csr_matrix(vectors + feedback @ vectors)
+            return _pair_cosines(_normalize_rows(whole, copy=False), rows, cols)
         # Two passes over row blocks, counting then filling: the expanded matrix is
         # about twice the size of the vectors, and stacking a list of blocks would
         # hold it twice at once (on a 150k pile, ~200 MB more at the peak).

@@ -241,6 +241,7 @@ def clear_memos() -> None:
     """
     _split_sentences.cache_clear()
     _porter_terms.cache_clear()
+    _porter_stems.cache_clear()
 
 
 @functools.lru_cache(maxsize=512)
@@ -557,6 +558,28 @@ _CONTENT_STEMS_LIMIT = 1 << 18
 @functools.lru_cache(maxsize=16384)
 def _porter_terms(text: str, bigrams: bool) -> tuple[str, ...]:
     # The same terms as ``_content_terms(text, porter_stem, bigrams)``, in the same order.
+    stems = _porter_stems(text)
+    if stems is None:
+        return tuple(_content_terms(text, porter_stem, bigrams))
+    terms = list(filter(None, stems))
+    if bigrams:
+        # A bigram joins two adjacent content words: exactly the pairs with two stems.
+        terms.extend(
+            [f"{left}_{right}" for left, right in itertools.pairwise(stems) if left and right]
+        )
+    return tuple(terms)
+
+
+@functools.lru_cache(maxsize=16384)
+def _porter_stems(text: str) -> tuple[str, ...] | None:
+    """Per token of ``word_tokens(text)``: its Porter stem for a content word, "" for
+    the others; None when a content word's stem is empty (it would read as a stop
+    word, so ``_porter_terms`` takes the plain path).
+
+    Memoised apart from ``_porter_terms``: the stages ask for the terms of most
+    sentences both with bigrams (support) and without (copies, timeline,
+    disagreements), and both lists come from the same stems.
+    """
     tokens = word_tokens(text)
     stems = list(map(_CONTENT_STEMS.get, tokens))
     if None in stems:
@@ -566,16 +589,9 @@ def _porter_terms(text: str, bigrams: bool) -> tuple[str, ...]:
             if stems[index] is None:
                 stem = porter_stem(token) if token not in STOP_WORDS and len(token) > 1 else ""
                 if not stem and token not in STOP_WORDS and len(token) > 1:
-                    # (A content word with an empty stem would read as a stop word here.)
-                    return tuple(_content_terms(text, porter_stem, bigrams))
+                    return None
                 _CONTENT_STEMS[token] = stems[index] = stem
-    terms = list(filter(None, stems))
-    if bigrams:
-        # A bigram joins two adjacent content words: exactly the pairs with two stems.
-        terms.extend(
-            [f"{left}_{right}" for left, right in itertools.pairwise(stems) if left and right]
-        )
-    return tuple(terms)
+    return tuple(stems)
 
 
 def _content_terms(text: str, stem: Callable[[str], str], bigrams: bool) -> list[str]:
@@ -597,6 +613,29 @@ def tfidf_matrix(
     IDF is smoothed as in scikit-learn: ``ln((1 + n) / (1 + df)) + 1``.
     Returns the matrix (one row per document) and the vocabulary in column order.
     """
+    entries = tfidf_entries(documents, sublinear_tf=sublinear_tf)
+    n_docs, n_terms = entries.shape
+    if not len(entries.data):
+        return sp.csr_matrix((n_docs, n_terms), dtype=np.float64), entries.vocabulary
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(entries.rows, minlength=n_docs))))
+    matrix = sp.csr_matrix((entries.data, entries.cols, indptr), shape=(n_docs, n_terms))
+    return matrix, entries.vocabulary
+
+
+@dataclass(frozen=True, slots=True)
+class TfidfEntries:
+    """The stored entries of ``tfidf_matrix``'s matrix in CSR order, as plain arrays
+    (for callers whose few numpy steps would cost less than building the matrix)."""
+
+    data: np.ndarray
+    rows: np.ndarray
+    cols: np.ndarray
+    shape: tuple[int, int]
+    vocabulary: list[str]
+
+
+def tfidf_entries(documents: Sequence[Sequence[str]], *, sublinear_tf: bool = True) -> TfidfEntries:
+    """The non-zero entries of ``tfidf_matrix(documents)``: row-major, sorted columns."""
     # Vectorized: one id per token, then (row, column) pairs counted with np.unique; the
     # per-token Python loop this replaces was the largest single cost of a 5-article brief.
     # Columns in order of first appearance; ids looked up by C-level ``map``/``zip``.
@@ -605,7 +644,8 @@ def tfidf_matrix(
     flat = list(map(vocabulary.__getitem__, every_term))
     n_docs, n_terms = len(documents), len(vocabulary)
     if not flat:
-        return sp.csr_matrix((n_docs, n_terms), dtype=np.float64), list(vocabulary)
+        empty = np.zeros(0, dtype=np.int64)
+        return TfidfEntries(np.zeros(0), empty, empty, (n_docs, n_terms), list(vocabulary))
     lengths = np.fromiter((len(terms) for terms in documents), dtype=np.int64, count=n_docs)
     keys = np.repeat(np.arange(n_docs, dtype=np.int64), lengths) * n_terms + np.asarray(flat)
     unique, counts = np.unique(keys, return_counts=True)  # sorted: row-major, as CSR wants
@@ -617,9 +657,7 @@ def tfidf_matrix(
     norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=n_docs))
     norms[norms == 0] = 1.0
     data /= norms[rows]
-    indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n_docs))))
-    matrix = sp.csr_matrix((data, cols, indptr), shape=(n_docs, n_terms))
-    return matrix, list(vocabulary)
+    return TfidfEntries(data, rows, cols, (n_docs, n_terms), list(vocabulary))
 
 
 def sentence_vectors(sentences: Iterable[Sentence], *, bigrams: bool = True) -> sp.csr_matrix:

@@ -45,8 +45,8 @@ from newsbrief.text import (
     Stemmer,
     article_sentences,
     content_terms,
-    sentence_vectors,
     split_sentences,
+    tfidf_entries,
 )
 
 # --------------------------------------------------------------------------- finder
@@ -546,6 +546,11 @@ _PIECE_PARSERS = ("timestamp", "custom-formats", "absolute-time")
 @functools.lru_cache(maxsize=8192)
 def _parse_piece(text: str, base: date, direction: str, parts: tuple[str, ...]) -> date | None:
     """``dateparser`` reading of a date piece, relative to ``base``."""
+    # The commonest pieces ("July 9", "9 July 2016") are read without dateparser, to
+    # the same date (``_plain_piece``); anything else goes to dateparser.
+    plain = _plain_piece(text, base, direction, parts)
+    if plain is not _NOT_PLAIN:
+        return plain  # type: ignore[return-value]
     import dateparser
 
     settings = {
@@ -558,6 +563,55 @@ def _parse_piece(text: str, base: date, direction: str, parts: tuple[str, ...]) 
     }
     parsed = dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
     return parsed.date() if parsed is not None else None
+
+
+#: Pieces ``_plain_piece`` reads: a month name and a day (either order, "of" between
+#: day and month), optionally a four-digit year after a comma or a space.
+_PLAIN_MD = re.compile(
+    r"(?P<month>[a-z]+)\.? (?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:,? (?P<year>(?:1[89]|20)\d\d))?",
+    re.IGNORECASE | re.ASCII,
+)
+_PLAIN_DM = re.compile(
+    r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)? (?:of )?(?P<month>[a-z]+)\.?(?:,? (?P<year>(?:1[89]|20)\d\d))?",
+    re.IGNORECASE | re.ASCII,
+)
+_NOT_PLAIN = object()
+
+
+def _plain_piece(text: str, base: date, direction: str, parts: tuple[str, ...]) -> object:
+    """What ``dateparser`` reads in a plain "July 9" / "9 July 2016" piece, or
+    ``_NOT_PLAIN`` for any other piece.
+
+    dateparser builds the date from the piece's day and month, and the year written
+    or else the base's; without a written year it then moves the date one year
+    back when it falls after the base and dates from the past are preferred, or one
+    year on when it does not fall after the base and the future is preferred
+    (``_correct_for_time_frame``). 29 February without a year, whose year dateparser
+    picks by leap years, is left to dateparser, as is a date that does not exist ("29
+    February 2013"). benchmarks/date_piece_check.py compares the two on every day-date
+    piece of Multi-News val.
+    """
+    if parts != ("day", "month"):
+        return _NOT_PLAIN
+    match = _PLAIN_MD.fullmatch(text) or _PLAIN_DM.fullmatch(text)
+    if match is None:
+        return _NOT_PLAIN
+    month = _MONTHS.get(match["month"].lower())
+    day = int(match["day"])
+    written = match["year"]
+    if month is None or not 1 <= day <= 31 or ((month, day) == (2, 29) and written is None):
+        return _NOT_PLAIN
+    try:
+        if written is not None:
+            return date(int(written), month, day)
+        parsed = date(base.year, month, day)
+        if direction == "past" and parsed > base:
+            return date(base.year - 1, month, day)
+        if direction == "future" and parsed <= base:
+            return date(base.year + 1, month, day)
+    except ValueError:
+        return _NOT_PLAIN
+    return parsed
 
 
 def _nearest_year(month: int, day: int, published: date, tense: str) -> int | None:
@@ -1307,14 +1361,26 @@ def may_hold_date(text: str) -> bool:
 
 def _centrality(story: Story) -> np.ndarray:
     """Cosine of each sentence to the story's centroid (how central it is to the story)."""
-    matrix = sentence_vectors(story.sentences, bigrams=False)
-    if matrix.shape[1] == 0:
-        return np.zeros(len(story.sentences))
-    centroid = np.asarray(matrix.mean(axis=0)).ravel()
+    # The TF-IDF rows of ``sentence_vectors(story.sentences, bigrams=False)`` as arrays,
+    # and scipy's arithmetic on them without building the matrix (a third of the cost
+    # on a small story): ``matrix.mean(axis=0)`` multiplies each value by 1/n and adds
+    # them per column over the rows in order, ``matrix @ x`` adds each row's products in
+    # column order, both from 0.0, as ``np.bincount`` does (tests/test_speedups.py).
+    stem = Stemmer()
+    entries = tfidf_entries([content_terms(s.text, stem) for s in story.sentences])
+    n_sentences, n_terms = entries.shape
+    if n_terms == 0:
+        return np.zeros(n_sentences)
+    centroid = np.bincount(
+        entries.cols, weights=entries.data * (1.0 / n_sentences), minlength=n_terms
+    )
     norm = np.linalg.norm(centroid)
     if norm == 0:
-        return np.zeros(len(story.sentences))
-    return np.asarray(matrix @ (centroid / norm)).ravel()
+        return np.zeros(n_sentences)
+    direction = centroid / norm
+    return np.bincount(
+        entries.rows, weights=entries.data * direction[entries.cols], minlength=n_sentences
+    )
 
 
 def _event(group: list[_Mention]) -> TimelineEvent:

@@ -1145,3 +1145,171 @@ def test_compacted_block_groups_exactly_like_the_full_width_one(seed: int) -> No
         full_width = [group_block(g, articles, vectors) for g in settings_tried]
     for fast, reference in zip(compacted, full_width, strict=True):
         assert np.array_equal(fast, reference)
+
+
+def _analyses_equal(a, b) -> bool:  # type: ignore[no-untyped-def]
+    same = all(
+        np.array_equal(getattr(a, name), getattr(b, name))
+        for name in ("features", "concept_articles", "is_bigram", "lengths")
+    )
+    for mine, theirs in ((a.vectors, b.vectors), (a.concepts, b.concepts)):
+        same = same and all(
+            np.array_equal(getattr(mine, part), getattr(theirs, part))
+            for part in ("data", "indices", "indptr")
+        )
+    return same and np.array_equal(a.similarity.toarray(), b.similarity.toarray())
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_SENTENCE, min_size=1, max_size=12), st.booleans())
+def test_one_article_short_path_equals_the_full_analysis(
+    sentences: list[list[str]], repeat: bool
+) -> None:
+    """A one-article story skips its cross-article features; they were exactly 0."""
+    from newsbrief.summarize import features
+    from newsbrief.summarize.learned import load_model
+
+    if repeat:
+        sentences = sentences + sentences[:2]  # repeated sentences: ties, equal rows
+    story = _story_from([sentences])
+    model = load_model()
+    short = features.analyse(story, model.priors, model.default_prior)
+    with mock.patch.object(features, "_SINGLE_ARTICLE_MAX_ENTRIES", -1):
+        full = features.analyse(story, model.priors, model.default_prior)
+    assert _analyses_equal(short, full)
+
+
+def test_one_article_short_path_on_real_text() -> None:
+    from conftest import make_story
+    from test_summarize import TEXTS
+
+    from newsbrief.model import Budget
+    from newsbrief.summarize import NewsbriefSummarizer, features
+
+    summarizer = NewsbriefSummarizer()
+    for text in (*TEXTS, " ".join(TEXTS), "One short sentence.", "Is it? Yes. No!"):
+        story = make_story(text)
+        short = features.analyse(story)
+        short_selection = summarizer.summarize(story, Budget(max_words=40))
+        with mock.patch.object(features, "_SINGLE_ARTICLE_MAX_ENTRIES", -1):
+            full = features.analyse(story)
+            full_selection = summarizer.summarize(story, Budget(max_words=40))
+        assert _analyses_equal(short, full)
+        assert short_selection == full_selection
+
+
+def _dateparser_piece(piece: str, base, direction: str):  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    import dateparser
+
+    settings = {
+        "RELATIVE_BASE": datetime(base.year, base.month, base.day),
+        "PREFER_DATES_FROM": direction,
+        "PREFER_DAY_OF_MONTH": "first",
+        "REQUIRE_PARTS": ["day", "month"],
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "PARSERS": list(timeline._PIECE_PARSERS),
+    }
+    parsed = dateparser.parse(piece, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    return parsed.date() if parsed is not None else None
+
+
+def test_plain_date_pieces_read_as_dateparser_reads_them() -> None:
+    """The plain-piece reader gives dateparser's date, around the year flip too."""
+    from datetime import date, timedelta
+
+    pieces = {
+        "July 4": (7, 4),
+        "july 4": (7, 4),
+        "4 July": (7, 4),
+        "4th of July": (7, 4),
+        "Jul. 4": (7, 4),
+        "jul 4th": (7, 4),
+        "Sept. 9th": (9, 9),
+        "sep 9": (9, 9),
+        "Dec. 31": (12, 31),
+        "1st jan": (1, 1),
+        "Jan 1": (1, 1),
+        "march 22nd": (3, 22),
+        "may 3rd": (5, 3),
+        "July 4, 2016": (7, 4),
+        "july 4 2016": (7, 4),
+        "4 July, 2016": (7, 4),
+        "31 dec. 1999": (12, 31),
+        "Nov. 30, 2011": (11, 30),
+        "feb. 29, 2012": (2, 29),
+        "29 February 2016": (2, 29),
+    }
+    read = 0
+    for piece, (month, day) in pieces.items():
+        bases = [date(2015, 3, 1), date(2016, 12, 30)]
+        for year in (2012, 2016):
+            own = date(year, month, day)
+            bases += [own - timedelta(days=1), own, own + timedelta(days=1)]
+        for base in bases:
+            for direction in ("past", "future"):
+                plain = timeline._plain_piece(piece, base, direction, ("day", "month"))
+                if plain is not timeline._NOT_PLAIN:
+                    read += 1
+                    assert plain == _dateparser_piece(piece, base, direction), (piece, base)
+    assert read == len(pieces) * 8 * 2  # every piece above is a plain one
+
+
+def test_other_date_pieces_go_to_dateparser() -> None:
+    from datetime import date
+
+    base = date(2016, 3, 1)
+    for piece in (
+        "Feb. 29",
+        "29 February",
+        "Feb 29, 2015",
+        "June 31",
+        "Febr 3",
+        "May 00",
+        "July 4,2016",
+    ):
+        assert timeline._plain_piece(piece, base, "past", ("day", "month")) is timeline._NOT_PLAIN
+        assert timeline._parse_piece(piece, base, "past", ("day", "month")) == (
+            _dateparser_piece(piece, base, "past")
+        )
+    assert timeline._plain_piece("July 4", base, "past", ("month",)) is timeline._NOT_PLAIN
+
+
+def _scipy_centrality(story):  # type: ignore[no-untyped-def]
+    """The timeline's centrality as scipy.sparse computed it (the reference)."""
+    from newsbrief.text import sentence_vectors
+
+    matrix = sentence_vectors(story.sentences, bigrams=False)
+    if matrix.shape[1] == 0:
+        return np.zeros(len(story.sentences))
+    centroid = np.asarray(matrix.mean(axis=0)).ravel()
+    norm = np.linalg.norm(centroid)
+    if norm == 0:
+        return np.zeros(len(story.sentences))
+    return np.asarray(matrix @ (centroid / norm)).ravel()
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(_SENTENCE, min_size=1, max_size=8), min_size=1, max_size=4))
+def test_timeline_centrality_equals_the_sparse_formulation(
+    articles: list[list[list[str]]],
+) -> None:
+    story = _story_from(articles)
+    assert np.array_equal(timeline._centrality(story), _scipy_centrality(story))
+
+
+def test_timeline_centrality_on_real_text_and_edge_cases() -> None:
+    from conftest import make_story
+    from test_summarize import TEXTS
+
+    from newsbrief.text import tfidf_matrix
+
+    for story in (make_story(*TEXTS), make_story(TEXTS[0]), make_story("The. A. It.")):
+        assert np.array_equal(timeline._centrality(story), _scipy_centrality(story))
+    # tfidf_matrix is built from the same entries.
+    documents = [["a", "b", "a"], [], ["c"], ["b", "c", "d", "d"]]
+    matrix, vocabulary = tfidf_matrix(documents)
+    assert vocabulary == ["a", "b", "c", "d"]
+    assert matrix.shape == (4, 4) and matrix.nnz == 6
+    assert np.array_equal(tfidf_matrix([[], []])[0].toarray(), np.zeros((2, 0)))

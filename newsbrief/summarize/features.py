@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -209,10 +210,21 @@ def analyse(
     concepts = entries.matrix(np.ones(len(entries.row)))
     weights = _tfidf_data(entries)
     vectors = entries.matrix(weights)
-    concept_articles = np.bincount(
-        np.unique(owner[entries.row] * n_concepts + entries.col) % max(n_concepts, 1),
-        minlength=n_concepts,
-    ).astype(float)
+    # A story of one article has no cross-article signal: every feature comparing a
+    # sentence with the *other* articles is exactly 0 (see ``_single_article_is_exact``),
+    # so those computations are skipped.
+    single = n_articles == 1 and _single_article_is_exact(len(entries.row))
+    if single:
+        # Each stored (sentence, concept) pair is distinct, so the article counts of a
+        # one-article story are 1 for every concept used and 0 for the others (stems of
+        # stop words only).
+        concept_articles = np.zeros(n_concepts)
+        concept_articles[entries.col] = 1.0
+    else:
+        concept_articles = np.bincount(
+            np.unique(owner[entries.row] * n_concepts + entries.col) % max(n_concepts, 1),
+            minlength=n_concepts,
+        ).astype(float)
 
     # Word priors of each sentence's tokens (all tokens, and the non-stop-words).
     stem_prior = np.array(list(map(priors.get, stems, itertools.repeat(default_prior))))
@@ -247,32 +259,42 @@ def analyse(
     article_sums = entries.group_sums(weights, owner, np.arange(n), n_articles)
     story_sum = article_sums.total
     centrality = _cosine_to(entries, weights, story_sum)
-    other_centrality, dots_own = _cosine_to_others(entries, weights, article_sums, owner)
+    if single:
+        other_centrality = np.zeros(n)
+        dots_own = article_sums.dots_with_own(entries, weights, owner)
+    else:
+        other_centrality, dots_own = _cosine_to_others(entries, weights, article_sums, owner)
     article_norm_sq = article_sums.norms_squared()
     own_norm = np.sqrt(article_norm_sq)[owner]
     local_centrality = np.divide(dots_own, own_norm, out=np.zeros(n), where=own_norm > 1e-12)
 
     # How much each article is about what the others are about (off-topic pages score low).
-    article_dots = article_sums.dot(story_sum)
-    article_rest = np.sqrt(
-        _rest_norms_squared(float(story_sum @ story_sum), article_dots, article_norm_sq)
-    )
-    article_denominator = np.sqrt(article_norm_sq) * article_rest
-    article_centrality = np.divide(
-        article_dots - article_norm_sq,
-        article_denominator,
-        out=np.zeros(n_articles),
-        where=article_denominator > 1e-12,
-    )
+    if single:
+        article_centrality = np.zeros(1)
+    else:
+        article_dots = article_sums.dot(story_sum)
+        article_rest = np.sqrt(
+            _rest_norms_squared(float(story_sum @ story_sum), article_dots, article_norm_sq)
+        )
+        article_denominator = np.sqrt(article_norm_sq) * article_rest
+        article_centrality = np.divide(
+            article_dots - article_norm_sq,
+            article_denominator,
+            out=np.zeros(n_articles),
+            where=article_denominator > 1e-12,
+        )
 
     # Highest similarity to a sentence of another article.
     similarity = vectors @ vectors.T
-    pair_row = np.repeat(np.arange(n), np.diff(similarity.indptr))
-    pair_col = similarity.indices
-    pair_data = similarity.data
-    other = owner[pair_row] != owner[pair_col]
-    max_other = np.zeros(n)
-    np.maximum.at(max_other, pair_row[other], pair_data[other])
+    if single:
+        max_other = np.zeros(n)
+    else:
+        pair_row = np.repeat(np.arange(n), np.diff(similarity.indptr))
+        pair_col = similarity.indices
+        pair_data = similarity.data
+        other = owner[pair_row] != owner[pair_col]
+        max_other = np.zeros(n)
+        np.maximum.at(max_other, pair_row[other], pair_data[other])
 
     if story.support and n_articles > 1:
         support = np.array([len(s) - 1 for s in story.support], dtype=float) / (n_articles - 1)
@@ -280,19 +302,28 @@ def analyse(
         support = np.zeros(n)
 
     # Concept weights per word: share of the other articles mentioning each concept.
-    spread = (concept_articles - 1.0) / max(n_articles - 1, 1)
-    unigram_weight = entries.row_dot(np.where(is_bigram, 0.0, spread)) / np.maximum(lengths, 1.0)
-    bigram_weight = entries.row_dot(np.where(is_bigram, spread, 0.0)) / np.maximum(lengths, 1.0)
+    if single:
+        # Every concept a sentence holds is mentioned by 1 article: spread 0.
+        unigram_weight = bigram_weight = np.zeros(n)
+    else:
+        spread = (concept_articles - 1.0) / max(n_articles - 1, 1)
+        unigram_weight = entries.row_dot(np.where(is_bigram, 0.0, spread)) / np.maximum(
+            lengths, 1.0
+        )
+        bigram_weight = entries.row_dot(np.where(is_bigram, spread, 0.0)) / np.maximum(lengths, 1.0)
 
     # What the articles' leads say (news leads state the story's facts). The leads'
     # sums are taken in the order scipy's ``by_article @ diags(lead) @ vectors`` took
     # them: each article's lead sentences from the last to the first.
-    lead = np.flatnonzero(position < 2)
-    lead_sums = entries.group_sums(weights, owner, -np.arange(n), n_articles, rows=lead)
-    lead_centrality, _ = _cosine_to_others(entries, weights, lead_sums, owner)
-    first = position[pair_col] == 0
-    max_lead = np.zeros(n)
-    np.maximum.at(max_lead, pair_row[other & first], pair_data[other & first])
+    if single:
+        lead_centrality = max_lead = np.zeros(n)
+    else:
+        lead = np.flatnonzero(position < 2)
+        lead_sums = entries.group_sums(weights, owner, -np.arange(n), n_articles, rows=lead)
+        lead_centrality, _ = _cosine_to_others(entries, weights, lead_sums, owner)
+        first = position[pair_col] == 0
+        max_lead = np.zeros(n)
+        np.maximum.at(max_lead, pair_row[other & first], pair_data[other & first])
     attribution = (
         np.bincount(tokens.sentence[tokens.attribution_mask], minlength=n)
         .astype(bool)
@@ -405,6 +436,32 @@ def _rest_norms_squared(
     return np.where(rest > 1e-9 * total_sq, rest, 0.0)
 
 
+#: Index values below this fit scipy's 32-bit index arrays.
+_INT32_LIMIT = 2**31 - 1
+
+#: Stored (sentence, concept) entries up to which a one-article story takes the short
+#: path of ``analyse`` (see ``_single_article_is_exact``).
+_SINGLE_ARTICLE_MAX_ENTRIES = 1_000_000
+
+
+def _single_article_is_exact(n_entries: int) -> bool:
+    """Whether a one-article story of ``n_entries`` stored entries may skip the
+    cross-article features, knowing each is exactly 0.
+
+    With one article, the article's summed vector *is* the story's, so every
+    leave-one-out norm ``|total|^2 - 2 own.total + |own|^2`` (``_rest_norms_squared``)
+    is three sums of the same k squares in different orders. Each is within about
+    k * 1.1e-16 of the others relative to |total|^2, so the expansion is below the
+    noise cut of 1e-9 |total|^2 while 4 k * 1.1e-16 < 1e-9, i.e. k < 2 million
+    (k <= the entries): ``other_centrality``, ``lead_centrality`` and
+    ``article_centrality`` are then 0. No sentence has another article's sentence
+    to be near (``max_other_similarity``, ``max_lead_similarity``: 0), and every
+    concept is mentioned by the one article (``unigram_weight``, ``bigram_weight``:
+    0). Beyond the bound the full path runs.
+    """
+    return n_entries <= _SINGLE_ARTICLE_MAX_ENTRIES
+
+
 def _row_sums(values: np.ndarray, rows: np.ndarray, n_rows: int) -> np.ndarray:
     """Per-row sums of ``values`` grouped by (sorted) ``rows``, as scipy's
     ``csr.sum(axis=1)`` makes them: ``np.add.reduceat`` over each non-empty row."""
@@ -447,6 +504,13 @@ class _Entries:
 
     def matrix(self, data: np.ndarray) -> sp.csr_matrix:
         """These entries with ``data`` as a CSR matrix."""
+        if len(self.col) < _INT32_LIMIT and max(self.shape) < _INT32_LIMIT:
+            # The 32-bit index arrays scipy would make of these (it checks the contents
+            # of 64-bit ones to choose, a good part of the cost of a small matrix); each
+            # matrix gets its own copies, as before.
+            return sp.csr_matrix(
+                (data, self.col.astype(np.int32), self.indptr.astype(np.int32)), shape=self.shape
+            )
         return sp.csr_matrix((data, self.col, self.indptr), shape=self.shape)
 
     def row_dot(self, x: np.ndarray, data: np.ndarray | None = None) -> np.ndarray:
@@ -476,9 +540,13 @@ class _Entries:
         reverse order of their first appearance (scipy's ``csr_matmat`` linked list).
         """
         n_cols = self.shape[1]
-        taken = (
-            np.arange(len(self.row)) if rows is None else np.flatnonzero(np.isin(self.row, rows))
-        )
+        if rows is None:
+            taken = np.arange(len(self.row))
+        else:
+            # The positions whose row is one of ``rows`` (``np.isin``, without its sort).
+            wanted = np.zeros(self.shape[0], dtype=bool)
+            wanted[rows] = True
+            taken = np.flatnonzero(wanted[self.row])
         sentence = self.row[taken]
         taken = taken[np.lexsort((self.col[taken], rank[sentence], owner[sentence]))]
         keys = owner[self.row[taken]] * n_cols + self.col[taken]
@@ -693,8 +761,15 @@ def _tokenize(sentences) -> _Tokens:
         digit_mask=flags[:, 2],
         attribution_mask=flags[:, 3],
         dangling=dangling,
-        stems=[all_stems[g] for g in unique_stems[order].tolist()],
+        stems=_items(all_stems, unique_stems[order].tolist()),
     )
+
+
+def _items(values: list[str], indexes: list[int]) -> list[str]:
+    """``[values[i] for i in indexes]``, gathered by ``operator.itemgetter`` in C."""
+    if len(indexes) > 1:
+        return list(operator.itemgetter(*indexes)(values))
+    return [values[i] for i in indexes]
 
 
 def _tfidf_data(entries: _Entries) -> np.ndarray:
