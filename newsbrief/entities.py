@@ -364,6 +364,21 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(text))
 
 
+def _opening_token_only(text: str) -> str | None:
+    """The first token of ``text`` when no later token can start with a capital, else None.
+
+    Most sentences of lower-cased text (Multi-News) have one capital, the first
+    letter: such a sentence adds nothing to ``_mid_sentence_caps`` and gives
+    ``find_mentions`` at most its first word, so neither needs its tokens. Exact:
+    every later token starts after the first one ends, and ``islower()`` is True
+    only when no character there is upper- or title-case. "" when there is no token.
+    """
+    first = _TOKEN.search(text)
+    if first is None:
+        return ""
+    return first.group() if text[first.end() :].islower() else None
+
+
 @functools.lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
     """Lower-case ASCII form for comparing names ("Erdoğan" -> "erdogan").
@@ -484,16 +499,34 @@ def find_mentions(
     word counts as a name only if it is one of them, so "Meanwhile" or
     "Delegations" are not taken for names. None: no story to ask, keep it.
     """
+    opening = _opening_token_only(sentence)
+    if opening is not None and not (
+        _is_cap(opening)
+        and opening[:1].isalpha()
+        and _keeps_opening_word(opening, mid_sentence_caps)
+    ):
+        # The only name the sentence could hold is its first word, and the rule for a
+        # sentence's first word below drops it (or there is none): nothing to find.
+        return []
     tokens = list(_tokens(sentence))
-    if _looks_like_headline(tokens):
+    # Where names can start (a capital letter); the loop below jumps between them.
+    starts = [i for i, t in enumerate(tokens) if t[:1].isupper() and t[:1].isalpha()]
+    if not starts:
+        return []
+    # A headline needs more than 60% of at least four words capitalised, so three
+    # capitals at least; every such word opens with a capital (``t[:1].isupper()``).
+    if sum(1 for t in tokens if t[:1].isupper()) >= 3 and _looks_like_headline(tokens):
         return []
     mentions: list[Mention] = []
     i = 0
-    while i < len(tokens):
+    next_start = 0
+    while True:
+        while next_start < len(starts) and starts[next_start] < i:
+            next_start += 1
+        if next_start == len(starts):
+            break
+        i = starts[next_start]
         token = tokens[i]
-        if not (_is_cap(token) and token[:1].isalpha()):
-            i += 1
-            continue
         start = i
         words = [token]
         i += 1
@@ -533,11 +566,7 @@ def find_mentions(
             words.pop()
         if start == 0 and words:
             first = words[0]
-            if first.lower() in STOP_WORDS or (
-                mid_sentence_caps is not None
-                and first not in mid_sentence_caps
-                and first.lower() not in DEMONYMS
-            ):
+            if not _keeps_opening_word(first, mid_sentence_caps):
                 words = words[1:]
                 start += 1
                 # "Residents of Ponte de Lima": the "of" went with the dropped word.
@@ -581,6 +610,13 @@ def find_mentions(
                     mention = replace(mention, kind_hint=apposed_kind)
                 mentions.extend(_with_relative(mention, relative, tokens, piece_start))
     return mentions
+
+
+def _keeps_opening_word(word: str, mid_sentence_caps: frozenset[str] | None) -> bool:
+    """Whether a capitalised sentence-opening ``word`` may be (part of) a name."""
+    return word.lower() not in STOP_WORDS and (
+        mid_sentence_caps is None or word in mid_sentence_caps or word.lower() in DEMONYMS
+    )
 
 
 _OPEN_QUOTES = frozenset({'"', "“", "‘"})
@@ -1776,6 +1812,8 @@ def _spread_score(cluster: _Cluster) -> float:
 def _mid_sentence_caps(sentences: Iterable[str]) -> frozenset[str]:
     words: set[str] = set()
     for text in sentences:
+        if _opening_token_only(text) is not None:
+            continue  # no capital after the first word: nothing to add
         tokens = _tokens(text)
         # ``_is_cap`` inlined: this runs on every token of the story.
         words.update(t for t in tokens[1:] if t[:1].isupper())
