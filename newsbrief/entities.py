@@ -451,9 +451,18 @@ def _looks_like_headline(tokens: list[str]) -> bool:
     return caps / len(words) > (0.9 if ends_like_prose else 0.6)
 
 
+# Compiled once: these run for every capitalised span (``re.sub`` with a pattern
+# string looks the pattern up in ``re``'s cache on every call).
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+_INITIALS_END = re.compile(r"\b[A-Z]\.[A-Z]\.$")
+_LED = re.compile(r"^\w+-led$")
+_ROLE_LEAD = re.compile(r"^(?:of|the)\s+", re.IGNORECASE)
+_SURNAME_PARTICLE = re.compile(r"^(?:al|el|ad|as|bin|ibn)-")
+
+
 def _clean_surface(text: str) -> str:
-    text = re.sub(r"['’]s?$", "", text.strip())
-    return text.strip(" .,-") if not re.search(r"\b[A-Z]\.[A-Z]\.$", text) else text
+    text = _POSSESSIVE_END.sub("", text.strip())
+    return text.strip(" .,-") if not _INITIALS_END.search(text) else text
 
 
 def _titles_by_first_word() -> dict[str, tuple[tuple[str, list[str]], ...]]:
@@ -837,7 +846,7 @@ def _mentions_of_span(
         name_words = name_words[2:]
     if role and name_words and name_words[0].lower() in {"for", "of"}:
         return []  # "Minister for Enterprise, Siobhan Carey": all title, the name follows
-    while name_words and re.match(r"^\w+-led$", name_words[0]):
+    while name_words and _LED.match(name_words[0]):
         name_words = name_words[1:]
     # "Ministers of Foreign Affairs Sergei Lavrov and Defense Sergei Shoygu": the
     # second title is cut to its department word, which belongs to the role.
@@ -867,7 +876,7 @@ def _mentions_of_span(
             else:
                 break
         role = " ".join(tokens[back:start])
-        role = re.sub(r"^(?:of|the)\s+", "", role, flags=re.IGNORECASE)
+        role = _ROLE_LEAD.sub("", role)
     # Strip nationality adjectives in front: "Russian Vladimir Putin" is rare, "Syrian" alone common.
     while name_words and name_words[0].lower() in DEMONYMS and len(name_words) > 1:
         if role is None and _has_org_word(" ".join(name_words[1:])):
@@ -1182,7 +1191,7 @@ def name_distance(a: str, b: str) -> float:
 
 def _surname(name: str) -> str:
     last = name.split()[-1]
-    return re.sub(r"^(?:al|el|ad|as|bin|ibn)-", "", _fold(last))
+    return _SURNAME_PARTICLE.sub("", _fold(last))
 
 
 def _first_names_compatible(a: str, b: str) -> bool:
@@ -1640,6 +1649,9 @@ class _NameIndex:
 
     def may_be_within(self, text: str, ratio: float) -> np.ndarray:
         """Per stored row: False when ``edit_distance / max length > ratio`` is certain."""
+        if not self.size:
+            # Most calls: the first name of a story meets an empty index (no numpy work).
+            return np.zeros(0, dtype=bool)
         hist, length = self._hist[: self.size], self._length[: self.size]
         l1 = np.abs(hist - self._vector(text)).sum(axis=1)
         bound = np.maximum((l1 + 1) // 2, np.abs(length - len(text)))

@@ -187,10 +187,24 @@ _SHAPE_GATES = {
 
 _MONTH_GATE_LOWER = re.compile(_GATE_PATTERNS["month"].pattern, re.ASCII)
 
+#: The only characters beyond ASCII that case-insensitive matching (without
+#: ``re.ASCII``) folds into ASCII letters, or whose ``lower()`` holds one: the dotted
+#: capital I, the dotless i, the long s and the Kelvin sign (checked over all of
+#: Unicode). In text without them every ASCII letter lower-cases to one ASCII letter
+#: and every other character to no ASCII letter at all, so a case-sensitive search
+#: of ``text.lower()`` finds what a case-insensitive one of ``text`` does, word
+#: boundaries included. News text is rarely pure ASCII (curly quotes, dashes).
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _lower_is_safe(text: str) -> bool:
+    """Whether the lower-case fast paths (see ``_FOLDS_TO_ASCII``) are exact for ``text``."""
+    return text.isascii() or _FOLDS_TO_ASCII.search(text) is None
+
 
 def _open_gates(sentence: str) -> set[str]:
     """The gates (see ``_SHAPE_GATES``) ``sentence`` passes."""
-    if not sentence.isascii():
+    if not _lower_is_safe(sentence):
         # Case-insensitive regexes fold some non-ASCII letters (the Kelvin sign is a
         # "k"); keep their exact semantics off the fast path.
         found = {name for name, gate in _GATE_PATTERNS.items() if gate.search(sentence)}
@@ -816,9 +830,9 @@ _CAPTION_CLUES = ("photo", "reuters/", "getty")
 
 def _has_caption_credit(text: str) -> bool:
     """``_CAPTION.search(text)``, ruled out first by a substring test (most sentences)."""
-    # Exact for ASCII text only: case-insensitive matching folds a few non-ASCII
-    # letters into ASCII ones (the long s is an "s").
-    if text.isascii():
+    # Not exact for text with one of the few non-ASCII letters case-insensitive
+    # matching folds into ASCII ones (the long s is an "s"): see ``_FOLDS_TO_ASCII``.
+    if _lower_is_safe(text):
         low = text.lower()
         if not any(clue in low for clue in _CAPTION_CLUES):
             return False
@@ -1340,14 +1354,14 @@ def _containment(part: frozenset[str], whole: frozenset[str]) -> float:
     return len(part & whole) / len(part) if part else 0.0
 
 
-# The same words for lower-cased ASCII text: a case-sensitive search of ``text.lower()``
-# is twice as fast as a case-insensitive one and, for ASCII text, finds the same words.
-# (Other text keeps the case-insensitive search: lower() turns the Kelvin sign into "k".)
+# The same words for lower-cased text: a case-sensitive search of ``text.lower()``
+# is twice as fast as a case-insensitive one and, but for text with one of the letters
+# of ``_FOLDS_TO_ASCII`` (lower() turns the Kelvin sign into "k"), finds the same words.
 _WORD_DATE_LOWER = re.compile(_WORD_DATE.pattern, re.ASCII)
 
 
 def _has_word_date(text: str) -> bool:
-    if text.isascii():
+    if _lower_is_safe(text):
         return _WORD_DATE_LOWER.search(text.lower()) is not None
     return _WORD_DATE.search(text) is not None
 
