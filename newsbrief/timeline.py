@@ -409,7 +409,13 @@ def _find_date_expressions(sentence: str, gates: set[str]) -> tuple[DateExpressi
     for priority, (shape, pattern) in enumerate(_COMPILED):
         if _SHAPE_GATES[shape] not in gates:
             continue  # the shape needs a word or number this sentence lacks
-        for match in pattern.finditer(sentence):
+        start = 0
+        if shape == "weekday":
+            # The slowest shape to scan for: start near the first weekday name, as
+            # no match can start earlier (``\b`` still sees the character before).
+            first = _GATE_PATTERNS["weekday"].search(sentence)
+            start = max(0, first.start() - _WEEKDAY_REACH) if first else 0
+        for match in pattern.finditer(sentence, start):
             expression = _expression(shape, match)
             if expression is not None:
                 found.append((match.start(), -(match.end() - match.start()), priority, expression))
@@ -424,6 +430,10 @@ def _find_date_expressions(sentence: str, gates: set[str]) -> tuple[DateExpressi
         kept = _join_weekdays(sentence, kept)
     return tuple(_years_of_spans(sentence, kept))
 
+
+#: How far before its weekday name a "weekday" match can start: the longest word of
+#: its ``rel`` group ("before", "since") and one space.
+_WEEKDAY_REACH = len("before") + 1
 
 _DAY_SHAPES = frozenset({"md", "dm", "mdy", "dmy"})
 _WEEKDAY_THEN_DATE = re.compile(r",?\s*(?:the\s+)?", re.IGNORECASE | re.ASCII)
@@ -1367,6 +1377,7 @@ def _has_word_date(text: str) -> bool:
 
 
 _ASCII_DIGIT = re.compile(r"[0-9]")
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 
 
 # The timeline and the disagreements stage both ask this of a story's sentences (a
@@ -1383,7 +1394,11 @@ def may_hold_date(text: str) -> bool:
         # For ASCII text a regex finds exactly the digits ``str.isdigit`` does, in C.
         has_digit = _ASCII_DIGIT.search(text) is not None
     else:
-        has_digit = any(ch.isdigit() for ch in text)
+        # The ASCII digits in C; ``str.isdigit`` only over the few other characters
+        # (curly quotes, dashes), which can be digits too ("²", "٣").
+        has_digit = _ASCII_DIGIT.search(text) is not None or any(
+            ch.isdigit() for ch in _ASCII_RUNS.sub("", text)
+        )
     return has_digit or _has_word_date(text)
 
 
