@@ -409,13 +409,7 @@ def _find_date_expressions(sentence: str, gates: set[str]) -> tuple[DateExpressi
     for priority, (shape, pattern) in enumerate(_COMPILED):
         if _SHAPE_GATES[shape] not in gates:
             continue  # the shape needs a word or number this sentence lacks
-        start = 0
-        if shape == "weekday":
-            # The slowest shape to scan for: start near the first weekday name, as
-            # no match can start earlier (``\b`` still sees the character before).
-            first = _GATE_PATTERNS["weekday"].search(sentence)
-            start = max(0, first.start() - _WEEKDAY_REACH) if first else 0
-        for match in pattern.finditer(sentence, start):
+        for match in pattern.finditer(sentence, _scan_start(shape, sentence)):
             expression = _expression(shape, match)
             if expression is not None:
                 found.append((match.start(), -(match.end() - match.start()), priority, expression))
@@ -434,6 +428,20 @@ def _find_date_expressions(sentence: str, gates: set[str]) -> tuple[DateExpressi
 #: How far before its weekday name a "weekday" match can start: the longest word of
 #: its ``rel`` group ("before", "since") and one space.
 _WEEKDAY_REACH = len("before") + 1
+
+
+def _scan_start(shape: str, sentence: str) -> int:
+    """Where in ``sentence`` the first match of ``shape`` can start, at the earliest.
+
+    The weekday shape is the slowest to scan for and weekdays sit mid-sentence: it
+    starts near the first weekday name, as no match can start earlier (``\b`` at
+    the start still sees the character before, so the matches are the same).
+    """
+    if shape != "weekday":
+        return 0
+    first = _GATE_PATTERNS["weekday"].search(sentence)
+    return max(0, first.start() - _WEEKDAY_REACH) if first else 0
+
 
 _DAY_SHAPES = frozenset({"md", "dm", "mdy", "dmy"})
 _WEEKDAY_THEN_DATE = re.compile(r",?\s*(?:the\s+)?", re.IGNORECASE | re.ASCII)
