@@ -523,8 +523,8 @@ def find_mentions(
     if not starts:
         return []
     # A headline needs more than 60% of at least four words capitalised, so three
-    # capitals at least; every such word opens with a capital (``t[:1].isupper()``).
-    if sum(1 for t in tokens if t[:1].isupper()) >= 3 and _looks_like_headline(tokens):
+    # capitalised words at least, and each of them is one of ``starts``.
+    if len(starts) >= 3 and _looks_like_headline(tokens):
         return []
     mentions: list[Mention] = []
     i = 0
@@ -1636,10 +1636,11 @@ class _NameIndex:
         self.size = 0
 
     def _vector(self, text: str) -> np.ndarray:
-        vector = np.zeros(self._BUCKETS, dtype=np.int32)
+        # Counted in a list: one numpy array at the end, not a numpy item write per character.
+        counts = [0] * self._BUCKETS
         for char in text:
-            vector[ord(char) % self._BUCKETS] += 1
-        return vector
+            counts[ord(char) % self._BUCKETS] += 1
+        return np.array(counts, dtype=np.int32)
 
     def set(self, row: int, text: str) -> None:
         """Store ``text`` (already folded) at ``row``; ``row == size`` appends."""
