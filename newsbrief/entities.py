@@ -369,14 +369,17 @@ def _opening_token_only(text: str) -> str | None:
 
     Most sentences of lower-cased text (Multi-News) have one capital, the first
     letter: such a sentence adds nothing to ``_mid_sentence_caps`` and gives
-    ``find_mentions`` at most its first word, so neither needs its tokens. Exact:
-    every later token starts after the first one ends, and ``islower()`` is True
-    only when no character there is upper- or title-case. "" when there is no token.
+    ``find_mentions`` at most its first word, so neither needs its tokens. None
+    (look at the tokens) whenever in doubt: a capital after the first character, or
+    no cased letter there at all. "" when there is no token.
     """
+    # No upper- or title-case character after the first one (``islower()`` stops at
+    # the first such one, so cased text is turned away at once); every token but the
+    # first starts after the first character.
+    if not text[1:].islower():
+        return None
     first = _TOKEN.search(text)
-    if first is None:
-        return ""
-    return first.group() if text[first.end() :].islower() else None
+    return "" if first is None else first.group()
 
 
 @functools.lru_cache(maxsize=65536)

@@ -96,7 +96,8 @@ def test_headline_needs_three_capitalised_tokens(words: list[str]) -> None:
 def test_lower_case_sentence_needs_no_tokens() -> None:
     assert entities._opening_token_only("The talks ended in geneva on friday.") == "The"
     assert entities._opening_token_only("The talks ended in Geneva.") is None
-    assert entities._opening_token_only("") == ""
+    assert entities._opening_token_only("") is None
+    assert entities._opening_token_only("\u03b1\u03b2\u03b3 \u03b4") == ""  # no token at all
     # The Kelvin sign is upper case: no shortcut.
     assert entities._opening_token_only("Talks at the \u212aremlin.") is None
 
