@@ -1744,12 +1744,25 @@ def _name(cluster: _Cluster) -> str:
     """The cluster's display name: alias canonical, else the longest of its commonest forms."""
     if cluster.canonical:
         return cluster.canonical
-    top = cluster.forms.most_common()
-    best_count = top[0][1]
-    multi = [f for f, _ in top if len(f.split()) > 1]
-    if cluster.kind == "person" and multi:
-        return max(multi, key=lambda f: (cluster.forms[f], len(f)))
-    return max((f for f, n in top if n == best_count), key=len)
+    # One pass in the order the forms were first seen, no sort: ``most_common()``
+    # orders equal counts that way too, and ``max`` keeps the first of equal keys,
+    # so a later form wins only with a strictly greater key (merging asks often).
+    forms = cluster.forms
+    if cluster.kind == "person":
+        # The commonest form of two words or more, the longest of those.
+        best, best_key = None, (0, 0)
+        for form, count in forms.items():
+            if len(form.split()) > 1 and (count, len(form)) > best_key:
+                best, best_key = form, (count, len(form))
+        if best is not None:
+            return best
+    best_count = max(forms.values())
+    longest: str | None = None
+    for form, count in forms.items():
+        if count == best_count and (longest is None or len(form) > len(longest)):
+            longest = form
+    assert longest is not None  # a cluster has at least one form
+    return longest
 
 
 # ------------------------------------------------------------------------- the stage

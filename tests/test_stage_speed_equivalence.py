@@ -102,6 +102,36 @@ def test_lower_case_sentence_needs_no_tokens() -> None:
     assert entities._opening_token_only("Talks at the \u212aremlin.") is None
 
 
+def _name_by_sorting(cluster: entities._Cluster) -> str:
+    """``entities._name`` as written before it stopped sorting (the reference)."""
+    if cluster.canonical:
+        return cluster.canonical
+    top = cluster.forms.most_common()
+    best_count = top[0][1]
+    multi = [f for f, _ in top if len(f.split()) > 1]
+    if cluster.kind == "person" and multi:
+        return max(multi, key=lambda f: (cluster.forms[f], len(f)))
+    return max((f for f, n in top if n == best_count), key=len)
+
+
+_FORMS = ["Putin", "Vladimir Putin", "V. Putin", "Vladimir  Putin", "Putins", "UN", "U.N.", "Anna"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(_FORMS), st.integers(1, 3)), min_size=1, max_size=8),
+    st.sampled_from(["person", "place", "organization", "other"]),
+    st.sampled_from([None, "United Nations"]),
+)
+def test_display_name_without_sorting(
+    counts: list[tuple[str, int]], kind: str, canonical: str | None
+) -> None:
+    cluster = entities._Cluster(kind=kind, canonical=canonical)
+    for form, n in counts:  # insertion order decides ties
+        cluster.forms[form] += n
+    assert entities._name(cluster) == _name_by_sorting(cluster)
+
+
 def test_empty_name_index_skips_the_arrays() -> None:
     index = entities._NameIndex(3)
     assert index.may_be_within("putin", 0.2).shape == (0,)
