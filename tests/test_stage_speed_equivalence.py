@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from unittest import mock
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import newsbrief.entities as entities
@@ -114,10 +114,22 @@ def _name_by_sorting(cluster: entities._Cluster) -> str:
     return max((f for f, n in top if n == best_count), key=len)
 
 
-_FORMS = ["Putin", "Vladimir Putin", "V. Putin", "Vladimir  Putin", "Putins", "UN", "U.N.", "Anna"]
+_FORMS = [
+    "Putin",
+    "Puten",
+    "Vladimir Putin",
+    "V. Putin",
+    "Anna Smith",
+    "Anne Smith",
+    "UN",
+    "U.N.",
+    "Anna",
+]
 
 
 @settings(max_examples=400, deadline=None)
+@example([("Anna Smith", 1), ("Anne Smith", 1), ("Anna", 2)], "person", None)  # ties go first-seen
+@example([("Putin", 2), ("Puten", 2)], "place", None)
 @given(
     st.lists(st.tuples(st.sampled_from(_FORMS), st.integers(1, 3)), min_size=1, max_size=8),
     st.sampled_from(["person", "place", "organization", "other"]),
