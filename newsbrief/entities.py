@@ -1564,8 +1564,19 @@ def _merge_spellings(clusters: list[_Cluster]) -> list[_Cluster]:
             if row is not None and merged[row].kind in {"place", "other"}:
                 # "Shannon Airport" after a commoner bare "Shannon": the same place,
                 # shown under its full name.
-                merged[row].absorb(cluster)
-                merged[row].kind, merged[row].canonical = "place", name
+                target = merged[row]
+                # A row is indexed by its kind: take it out under the old kind before
+                # retyping it (``rename`` used to look for it under the new one and
+                # raise, failing the whole brief).
+                retyped = target.kind != "place"
+                if retyped:
+                    for index, key in keys(row):
+                        index[key].remove(row)
+                target.absorb(cluster)
+                target.kind, target.canonical = "place", name
+                if retyped:
+                    for index, key in keys(row):
+                        bisect.insort(index[key], row)
                 rename(row)
                 continue
         if cluster.kind != "person" and len(name) >= 5:

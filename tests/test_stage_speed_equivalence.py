@@ -10,6 +10,7 @@ outside ASCII, curly quotes).
 
 from __future__ import annotations
 
+from collections import Counter
 from unittest import mock
 
 from hypothesis import example, given, settings
@@ -142,6 +143,18 @@ def test_display_name_without_sorting(
     for form, n in counts:  # insertion order decides ties
         cluster.forms[form] += n
     assert entities._name(cluster) == _name_by_sorting(cluster)
+
+
+def test_bare_name_retyped_as_the_place_it_shortens() -> None:
+    # "Shannon" (untyped, commoner) then "Shannon Airport": one place under its full
+    # name. This raised ValueError inside the index bookkeeping before.
+    bare = entities._Cluster(kind="other", forms=Counter({"Shannon": 3}), by_source=Counter({1: 3}))
+    full = entities._Cluster(
+        kind="place", forms=Counter({"Shannon Airport": 1}), by_source=Counter({2: 1})
+    )
+    (merged,) = entities._merge_spellings([bare, full])
+    assert (merged.kind, entities._name(merged)) == ("place", "Shannon Airport")
+    assert merged.by_source == Counter({1: 3, 2: 1})
 
 
 def test_empty_name_index_skips_the_arrays() -> None:
