@@ -364,6 +364,24 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(text))
 
 
+def _opening_token_only(text: str) -> str | None:
+    """The first token of ``text`` when no later token can start with a capital, else None.
+
+    Most sentences of lower-cased text (Multi-News) have one capital, the first
+    letter: such a sentence adds nothing to ``_mid_sentence_caps`` and gives
+    ``find_mentions`` at most its first word, so neither needs its tokens. None
+    (look at the tokens) whenever in doubt: a capital after the first character, or
+    no cased letter there at all. "" when there is no token.
+    """
+    # No upper- or title-case character after the first one (``islower()`` stops at
+    # the first such one, so cased text is turned away at once); every token but the
+    # first starts after the first character.
+    if not text[1:].islower():
+        return None
+    first = _TOKEN.search(text)
+    return "" if first is None else first.group()
+
+
 @functools.lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
     """Lower-case ASCII form for comparing names ("Erdoğan" -> "erdogan").
@@ -436,9 +454,18 @@ def _looks_like_headline(tokens: list[str]) -> bool:
     return caps / len(words) > (0.9 if ends_like_prose else 0.6)
 
 
+# Compiled once: these run for every capitalised span (``re.sub`` with a pattern
+# string looks the pattern up in ``re``'s cache on every call).
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+_INITIALS_END = re.compile(r"\b[A-Z]\.[A-Z]\.$")
+_LED = re.compile(r"^\w+-led$")
+_ROLE_LEAD = re.compile(r"^(?:of|the)\s+", re.IGNORECASE)
+_SURNAME_PARTICLE = re.compile(r"^(?:al|el|ad|as|bin|ibn)-")
+
+
 def _clean_surface(text: str) -> str:
-    text = re.sub(r"['’]s?$", "", text.strip())
-    return text.strip(" .,-") if not re.search(r"\b[A-Z]\.[A-Z]\.$", text) else text
+    text = _POSSESSIVE_END.sub("", text.strip())
+    return text.strip(" .,-") if not _INITIALS_END.search(text) else text
 
 
 def _titles_by_first_word() -> dict[str, tuple[tuple[str, list[str]], ...]]:
@@ -484,16 +511,34 @@ def find_mentions(
     word counts as a name only if it is one of them, so "Meanwhile" or
     "Delegations" are not taken for names. None: no story to ask, keep it.
     """
+    opening = _opening_token_only(sentence)
+    if opening is not None and not (
+        _is_cap(opening)
+        and opening[:1].isalpha()
+        and _keeps_opening_word(opening, mid_sentence_caps)
+    ):
+        # The only name the sentence could hold is its first word, and the rule for a
+        # sentence's first word below drops it (or there is none): nothing to find.
+        return []
     tokens = list(_tokens(sentence))
-    if _looks_like_headline(tokens):
+    # Where names can start (a capital letter); the loop below jumps between them.
+    starts = [i for i, t in enumerate(tokens) if t[:1].isupper() and t[:1].isalpha()]
+    if not starts:
+        return []
+    # A headline needs more than 60% of at least four words capitalised, so three
+    # capitalised words at least, and each of them is one of ``starts``.
+    if len(starts) >= 3 and _looks_like_headline(tokens):
         return []
     mentions: list[Mention] = []
     i = 0
-    while i < len(tokens):
+    next_start = 0
+    while True:
+        while next_start < len(starts) and starts[next_start] < i:
+            next_start += 1
+        if next_start == len(starts):
+            break
+        i = starts[next_start]
         token = tokens[i]
-        if not (_is_cap(token) and token[:1].isalpha()):
-            i += 1
-            continue
         start = i
         words = [token]
         i += 1
@@ -533,11 +578,7 @@ def find_mentions(
             words.pop()
         if start == 0 and words:
             first = words[0]
-            if first.lower() in STOP_WORDS or (
-                mid_sentence_caps is not None
-                and first not in mid_sentence_caps
-                and first.lower() not in DEMONYMS
-            ):
+            if not _keeps_opening_word(first, mid_sentence_caps):
                 words = words[1:]
                 start += 1
                 # "Residents of Ponte de Lima": the "of" went with the dropped word.
@@ -581,6 +622,13 @@ def find_mentions(
                     mention = replace(mention, kind_hint=apposed_kind)
                 mentions.extend(_with_relative(mention, relative, tokens, piece_start))
     return mentions
+
+
+def _keeps_opening_word(word: str, mid_sentence_caps: frozenset[str] | None) -> bool:
+    """Whether a capitalised sentence-opening ``word`` may be (part of) a name."""
+    return word.lower() not in STOP_WORDS and (
+        mid_sentence_caps is None or word in mid_sentence_caps or word.lower() in DEMONYMS
+    )
 
 
 _OPEN_QUOTES = frozenset({'"', "“", "‘"})
@@ -801,7 +849,7 @@ def _mentions_of_span(
         name_words = name_words[2:]
     if role and name_words and name_words[0].lower() in {"for", "of"}:
         return []  # "Minister for Enterprise, Siobhan Carey": all title, the name follows
-    while name_words and re.match(r"^\w+-led$", name_words[0]):
+    while name_words and _LED.match(name_words[0]):
         name_words = name_words[1:]
     # "Ministers of Foreign Affairs Sergei Lavrov and Defense Sergei Shoygu": the
     # second title is cut to its department word, which belongs to the role.
@@ -831,7 +879,7 @@ def _mentions_of_span(
             else:
                 break
         role = " ".join(tokens[back:start])
-        role = re.sub(r"^(?:of|the)\s+", "", role, flags=re.IGNORECASE)
+        role = _ROLE_LEAD.sub("", role)
     # Strip nationality adjectives in front: "Russian Vladimir Putin" is rare, "Syrian" alone common.
     while name_words and name_words[0].lower() in DEMONYMS and len(name_words) > 1:
         if role is None and _has_org_word(" ".join(name_words[1:])):
@@ -1146,7 +1194,7 @@ def name_distance(a: str, b: str) -> float:
 
 def _surname(name: str) -> str:
     last = name.split()[-1]
-    return re.sub(r"^(?:al|el|ad|as|bin|ibn)-", "", _fold(last))
+    return _SURNAME_PARTICLE.sub("", _fold(last))
 
 
 def _first_names_compatible(a: str, b: str) -> bool:
@@ -1516,8 +1564,19 @@ def _merge_spellings(clusters: list[_Cluster]) -> list[_Cluster]:
             if row is not None and merged[row].kind in {"place", "other"}:
                 # "Shannon Airport" after a commoner bare "Shannon": the same place,
                 # shown under its full name.
-                merged[row].absorb(cluster)
-                merged[row].kind, merged[row].canonical = "place", name
+                target = merged[row]
+                # A row is indexed by its kind: take it out under the old kind before
+                # retyping it (``rename`` used to look for it under the new one and
+                # raise, failing the whole brief).
+                retyped = target.kind != "place"
+                if retyped:
+                    for index, key in keys(row):
+                        index[key].remove(row)
+                target.absorb(cluster)
+                target.kind, target.canonical = "place", name
+                if retyped:
+                    for index, key in keys(row):
+                        bisect.insort(index[key], row)
                 rename(row)
                 continue
         if cluster.kind != "person" and len(name) >= 5:
@@ -1591,10 +1650,11 @@ class _NameIndex:
         self.size = 0
 
     def _vector(self, text: str) -> np.ndarray:
-        vector = np.zeros(self._BUCKETS, dtype=np.int32)
+        # Counted in a list: one numpy array at the end, not a numpy item write per character.
+        counts = [0] * self._BUCKETS
         for char in text:
-            vector[ord(char) % self._BUCKETS] += 1
-        return vector
+            counts[ord(char) % self._BUCKETS] += 1
+        return np.array(counts, dtype=np.int32)
 
     def set(self, row: int, text: str) -> None:
         """Store ``text`` (already folded) at ``row``; ``row == size`` appends."""
@@ -1604,6 +1664,9 @@ class _NameIndex:
 
     def may_be_within(self, text: str, ratio: float) -> np.ndarray:
         """Per stored row: False when ``edit_distance / max length > ratio`` is certain."""
+        if not self.size:
+            # Most calls: the first name of a story meets an empty index (no numpy work).
+            return np.zeros(0, dtype=bool)
         hist, length = self._hist[: self.size], self._length[: self.size]
         l1 = np.abs(hist - self._vector(text)).sum(axis=1)
         bound = np.maximum((l1 + 1) // 2, np.abs(length - len(text)))
@@ -1692,12 +1755,25 @@ def _name(cluster: _Cluster) -> str:
     """The cluster's display name: alias canonical, else the longest of its commonest forms."""
     if cluster.canonical:
         return cluster.canonical
-    top = cluster.forms.most_common()
-    best_count = top[0][1]
-    multi = [f for f, _ in top if len(f.split()) > 1]
-    if cluster.kind == "person" and multi:
-        return max(multi, key=lambda f: (cluster.forms[f], len(f)))
-    return max((f for f, n in top if n == best_count), key=len)
+    # One pass in the order the forms were first seen, no sort: ``most_common()``
+    # orders equal counts that way too, and ``max`` keeps the first of equal keys,
+    # so a later form wins only with a strictly greater key (merging asks often).
+    forms = cluster.forms
+    if cluster.kind == "person":
+        # The commonest form of two words or more, the longest of those.
+        best, best_key = None, (0, 0)
+        for form, count in forms.items():
+            if len(form.split()) > 1 and (count, len(form)) > best_key:
+                best, best_key = form, (count, len(form))
+        if best is not None:
+            return best
+    best_count = max(forms.values())
+    longest: str | None = None
+    for form, count in forms.items():
+        if count == best_count and (longest is None or len(form) > len(longest)):
+            longest = form
+    assert longest is not None  # a cluster has at least one form
+    return longest
 
 
 # ------------------------------------------------------------------------- the stage
@@ -1776,6 +1852,8 @@ def _spread_score(cluster: _Cluster) -> float:
 def _mid_sentence_caps(sentences: Iterable[str]) -> frozenset[str]:
     words: set[str] = set()
     for text in sentences:
+        if _opening_token_only(text) is not None:
+            continue  # no capital after the first word: nothing to add
         tokens = _tokens(text)
         # ``_is_cap`` inlined: this runs on every token of the story.
         words.update(t for t in tokens[1:] if t[:1].isupper())

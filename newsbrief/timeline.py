@@ -157,15 +157,27 @@ _GATE_PATTERNS: dict[str, re.Pattern[str]] = {
     "deictic": re.compile("|".join(_DEICTIC_WORDS), re.IGNORECASE | re.ASCII),
     "iso": re.compile(r"\d\d\d\d-\d\d-\d\d"),
     "year": re.compile(r"(?:1[89]|20)\d\d"),
+    # What the month shapes need besides the month word: a day or a year is an ASCII
+    # digit (the shapes match with ``re.ASCII``); a range one of ``_MODIFIER``'s words.
+    "digit": re.compile(r"[0-9]"),
+    "digits4": re.compile(r"[0-9]{4}"),
+    "modifier": re.compile(
+        r"early|mid|late|end of|beginning of|start of", re.IGNORECASE | re.ASCII
+    ),
 }
+_MODIFIER_WORDS = ("early", "mid", "late", "end of", "beginning of", "start of")
+#: The gate each shape needs. "month-day", "month-year" and "month-range" are open
+#: when the month gate is and the sentence also has a digit, four digits in a row,
+#: or a modifier word: most sentences that name a month ("may" as a verb) have no
+#: year, so the shapes that need one are not run on them.
 _SHAPE_GATES = {
     "iso": "iso",
-    "range": "month",
-    "mdy": "month",
-    "dmy": "month",
-    "md": "month",
-    "dm": "month",
-    "my": "month",
+    "range": "month-range",
+    "mdy": "month-year",
+    "dmy": "month-year",
+    "md": "month-day",
+    "dm": "month-day",
+    "my": "month-year",
     "m": "month",
     "weekday": "weekday",
     "deictic": "deictic",
@@ -175,23 +187,56 @@ _SHAPE_GATES = {
 
 _MONTH_GATE_LOWER = re.compile(_GATE_PATTERNS["month"].pattern, re.ASCII)
 
+#: The only characters beyond ASCII that case-insensitive matching (without
+#: ``re.ASCII``) folds into ASCII letters, or whose ``lower()`` holds one: the dotted
+#: capital I, the dotless i, the long s and the Kelvin sign (checked over all of
+#: Unicode). In text without them every ASCII letter lower-cases to one ASCII letter
+#: and every other character to no ASCII letter at all, so a case-sensitive search
+#: of ``text.lower()`` finds what a case-insensitive one of ``text`` does, word
+#: boundaries included. News text is rarely pure ASCII (curly quotes, dashes).
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _lower_is_safe(text: str) -> bool:
+    """Whether the lower-case fast paths (see ``_FOLDS_TO_ASCII``) are exact for ``text``."""
+    return text.isascii() or _FOLDS_TO_ASCII.search(text) is None
+
 
 def _open_gates(sentence: str) -> set[str]:
     """The gates (see ``_SHAPE_GATES``) ``sentence`` passes."""
-    if not sentence.isascii():
+    if not _lower_is_safe(sentence):
         # Case-insensitive regexes fold some non-ASCII letters (the Kelvin sign is a
         # "k"); keep their exact semantics off the fast path.
-        return {name for name, gate in _GATE_PATTERNS.items() if gate.search(sentence)}
-    low = sentence.lower()
-    found = {name for name in ("iso", "year") if _GATE_PATTERNS[name].search(sentence)}
-    # Case-sensitive on the lower-cased text: for ASCII text the same as the
-    # case-insensitive gate, and faster.
-    if _MONTH_GATE_LOWER.search(low):
-        found.add("month")
-    if "day" in low and any(day in low for day in _WEEKDAYS):
-        found.add("weekday")
-    if any(word in low for word in _DEICTIC_WORDS):
-        found.add("deictic")
+        found = {name for name, gate in _GATE_PATTERNS.items() if gate.search(sentence)}
+    else:
+        low = sentence.lower()
+        found = set()
+        # Nested: an ISO date has a year of four digits, and that year opens the year
+        # gate; a sentence without a digit (most) needs one search, not three.
+        if _GATE_PATTERNS["digit"].search(sentence):
+            found.add("digit")
+            if _GATE_PATTERNS["digits4"].search(sentence):
+                found.add("digits4")
+                if _GATE_PATTERNS["year"].search(sentence):
+                    found.add("year")
+                    if _GATE_PATTERNS["iso"].search(sentence):
+                        found.add("iso")
+        # Case-sensitive on the lower-cased text: for ASCII text the same as the
+        # case-insensitive gate, and faster.
+        if _MONTH_GATE_LOWER.search(low):
+            found.add("month")
+            if any(word in low for word in _MODIFIER_WORDS):
+                found.add("modifier")
+        if "day" in low and any(day in low for day in _WEEKDAYS):
+            found.add("weekday")
+        if any(word in low for word in _DEICTIC_WORDS):
+            found.add("deictic")
+    if "month" in found:
+        for needed, gate in (("digit", "month-day"), ("digits4", "month-year")):
+            if needed in found:
+                found.add(gate)
+        if "modifier" in found:
+            found.add("month-range")
     return found
 
 
@@ -253,6 +298,15 @@ _ATTACK_WORDS = re.compile(
 )
 
 
+# A weekday after these words is a habit or a description, not the date of an event.
+_HABIT_BEFORE = re.compile(r"\b(a|every|each|one|that|the same)\s$", re.I)
+#: How far back a ``_HABIT_BEFORE`` match can start: "the same", a space, and a
+#: newline (``$`` matches before a final one). Searching just that tail of the text
+#: before the weekday finds what searching all of it did (``\b`` still sees the
+#: character before), without a scan of the whole sentence per weekday.
+_HABIT_REACH = len("the same") + 2
+
+
 def _names_sept_11_attacks(before: str, after: str) -> bool:
     """ "the Sept. 11 attacks", "since the September 11" (sentence end): the 2001 attacks."""
     if _ATTACK_WORDS.match(after):
@@ -298,7 +352,7 @@ def _expression(shape: str, match: re.Match[str]) -> DateExpression | None:
             fields["relation"] = rel
         if match.string[match.end("weekday") : match.end("weekday") + 1].lower() == "s":
             return None  # "on Sundays": a habit, not a date
-        if re.search(r"\b(a|every|each|one|that|the same)\s$", match.string[: match.start()], re.I):
+        if _HABIT_BEFORE.search(match.string, max(0, match.start() - _HABIT_REACH), match.start()):
             return None  # "was a Tuesday", "every Friday": not the date of an event
         # Keep the preposition out of the label: "Wednesday", not "on Wednesday".
         if rel and rel not in {"last", "next", "this"}:
@@ -341,13 +395,21 @@ def find_date_expressions(sentence: str) -> tuple[DateExpression, ...]:
     return _find_date_expressions(sentence, gates)
 
 
+# The stage finds the dates of a sentence up to twice (dating an undated article, then
+# its events); the expressions (frozen) depend on the text alone. Callers inside the
+# stage use this memo; ``find_date_expressions`` itself stays a plain function.
+@functools.lru_cache(maxsize=8192)
+def _sentence_dates(sentence: str) -> tuple[DateExpression, ...]:
+    return find_date_expressions(sentence)
+
+
 def _find_date_expressions(sentence: str, gates: set[str]) -> tuple[DateExpression, ...]:
     """``find_date_expressions`` running only the shapes whose gate is in ``gates``."""
     found: list[tuple[int, int, int, DateExpression]] = []
     for priority, (shape, pattern) in enumerate(_COMPILED):
         if _SHAPE_GATES[shape] not in gates:
             continue  # the shape needs a word or number this sentence lacks
-        for match in pattern.finditer(sentence):
+        for match in pattern.finditer(sentence, _scan_start(shape, sentence)):
             expression = _expression(shape, match)
             if expression is not None:
                 found.append((match.start(), -(match.end() - match.start()), priority, expression))
@@ -361,6 +423,24 @@ def _find_date_expressions(sentence: str, gates: set[str]) -> tuple[DateExpressi
     if len(kept) > 1:
         kept = _join_weekdays(sentence, kept)
     return tuple(_years_of_spans(sentence, kept))
+
+
+#: How far before its weekday name a "weekday" match can start: the longest word of
+#: its ``rel`` group ("before", "since") and one space.
+_WEEKDAY_REACH = len("before") + 1
+
+
+def _scan_start(shape: str, sentence: str) -> int:
+    """Where in ``sentence`` the first match of ``shape`` can start, at the earliest.
+
+    The weekday shape is the slowest to scan for and weekdays sit mid-sentence: it
+    starts near the first weekday name, as no match can start earlier (``\b`` at
+    the start still sees the character before, so the matches are the same).
+    """
+    if shape != "weekday":
+        return 0
+    first = _GATE_PATTERNS["weekday"].search(sentence)
+    return max(0, first.start() - _WEEKDAY_REACH) if first else 0
 
 
 _DAY_SHAPES = frozenset({"md", "dm", "mdy", "dmy"})
@@ -788,7 +868,7 @@ def resolve_in_sentence(
     need the very day, so those stay unresolved.
     """
     out = []
-    for expression in find_date_expressions(sentence):
+    for expression in _sentence_dates(sentence):
         if not exact and (
             expression.weekday is not None
             or expression.relation in {"yesterday", "today", "tomorrow"}
@@ -822,9 +902,9 @@ _CAPTION_CLUES = ("photo", "reuters/", "getty")
 
 def _has_caption_credit(text: str) -> bool:
     """``_CAPTION.search(text)``, ruled out first by a substring test (most sentences)."""
-    # Exact for ASCII text only: case-insensitive matching folds a few non-ASCII
-    # letters into ASCII ones (the long s is an "s").
-    if text.isascii():
+    # Not exact for text with one of the few non-ASCII letters case-insensitive
+    # matching folds into ASCII ones (the long s is an "s"): see ``_FOLDS_TO_ASCII``.
+    if _lower_is_safe(text):
         low = text.lower()
         if not any(clue in low for clue in _CAPTION_CLUES):
             return False
@@ -932,7 +1012,7 @@ def _dated_evidence(texts: Sequence[str]) -> list[_Dated]:
         # is written: most sentences have none, and the test was most of the cost.
         if not year_gate.search(text) or _is_caption(texts, index):
             continue
-        for expression in find_date_expressions(text):
+        for expression in _sentence_dates(text):
             year = expression.year
             if year is None:
                 continue
@@ -964,7 +1044,7 @@ def _partial_stamps(texts: Sequence[str]) -> list[tuple[int, int]]:
         low = text.lower()
         if not any(word in low for word in _STAMP_WORDS):
             continue
-        for expression in find_date_expressions(text):
+        for expression in _sentence_dates(text):
             if (
                 expression.shape in {"md", "dm"}
                 and expression.year is None
@@ -1088,6 +1168,20 @@ def _captions(sentences: Sequence[Sentence]) -> set[int]:
     return found
 
 
+def _caption_at(sentences: Sequence[Sentence], i: int) -> bool:
+    """``i in _captions(sentences)``, from sentence ``i`` and the one after it only."""
+    if _has_caption_credit(sentences[i].text):
+        return True
+    if i + 1 >= len(sentences):
+        return False
+    following = sentences[i + 1]
+    return (
+        following.article_id == sentences[i].article_id
+        and (following.n_words <= 6 or _CREDIT_START.match(following.text) is not None)
+        and _has_caption_credit(following.text)
+    )
+
+
 def _one_line(text: str, expression: DateExpression | None) -> str:
     """The sentence, cut to about 40 words around the date when it is long."""
     words = text.split()
@@ -1155,13 +1249,15 @@ class TimelineStage:
                     texts[sentence.article_id].append(sentence.text)
             published.update({i: infer_reference_date(t) for i, t in texts.items()})
         in_brief = {s.sentence_id for s in brief.sentences}
-        captions = _captions(story.sentences)
+        sentences = story.sentences
+        # Whether a sentence is a caption is asked only of those that may hold a date
+        # (``_caption_at`` is ``i in _captions(sentences)`` for one index).
         candidates = [
             (i, sentence)
-            for i, sentence in enumerate(story.sentences)
+            for i, sentence in enumerate(sentences)
             if sentence.article_id in number_of
-            and i not in captions
             and may_hold_date(sentence.text)
+            and not _caption_at(sentences, i)
         ]
         if not candidates:
             return ()
@@ -1180,6 +1276,11 @@ class TimelineStage:
                 published[sentence.article_id],
                 exact=sentence.article_id not in undated,
             )
+            if not found:
+                continue
+            # The same for every date of the sentence: computed once.
+            terms = frozenset(content_terms(sentence.text, stem))
+            weight = float(centrality()[index]) + (0.5 if sentence.id in in_brief else 0.0)
             for expression, resolved in found:
                 mentions.append(
                     _Mention(
@@ -1188,9 +1289,8 @@ class TimelineStage:
                         text=_one_line(sentence.text, expression),
                         sentence_id=sentence.id,
                         source=number_of[sentence.article_id],
-                        terms=frozenset(content_terms(sentence.text, stem)),
-                        centrality=float(centrality()[index])
-                        + (0.5 if sentence.id in in_brief else 0.0),
+                        terms=terms,
+                        centrality=weight,
                     )
                 )
         mentions += self._copy_mentions(story, number_of, centrality, stem)
@@ -1276,7 +1376,7 @@ class TimelineStage:
                             # copy only supplies the date.
                             text=_one_line(
                                 original.text,
-                                next(iter(find_date_expressions(original.text)), None),
+                                next(iter(_sentence_dates(original.text)), None),
                             ),
                             sentence_id=original.id,
                             source=number_of[original.article_id],
@@ -1326,19 +1426,20 @@ def _containment(part: frozenset[str], whole: frozenset[str]) -> float:
     return len(part & whole) / len(part) if part else 0.0
 
 
-# The same words for lower-cased ASCII text: a case-sensitive search of ``text.lower()``
-# is twice as fast as a case-insensitive one and, for ASCII text, finds the same words.
-# (Other text keeps the case-insensitive search: lower() turns the Kelvin sign into "k".)
+# The same words for lower-cased text: a case-sensitive search of ``text.lower()``
+# is twice as fast as a case-insensitive one and, but for text with one of the letters
+# of ``_FOLDS_TO_ASCII`` (lower() turns the Kelvin sign into "k"), finds the same words.
 _WORD_DATE_LOWER = re.compile(_WORD_DATE.pattern, re.ASCII)
 
 
 def _has_word_date(text: str) -> bool:
-    if text.isascii():
+    if _lower_is_safe(text):
         return _WORD_DATE_LOWER.search(text.lower()) is not None
     return _WORD_DATE.search(text) is not None
 
 
 _ASCII_DIGIT = re.compile(r"[0-9]")
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 
 
 # The timeline and the disagreements stage both ask this of a story's sentences (a
@@ -1355,7 +1456,11 @@ def may_hold_date(text: str) -> bool:
         # For ASCII text a regex finds exactly the digits ``str.isdigit`` does, in C.
         has_digit = _ASCII_DIGIT.search(text) is not None
     else:
-        has_digit = any(ch.isdigit() for ch in text)
+        # The ASCII digits in C; ``str.isdigit`` only over the few other characters
+        # (curly quotes, dashes), which can be digits too ("²", "٣").
+        has_digit = _ASCII_DIGIT.search(text) is not None or any(
+            ch.isdigit() for ch in _ASCII_RUNS.sub("", text)
+        )
     return has_digit or _has_word_date(text)
 
 
