@@ -145,6 +145,8 @@ def _clear_text_memos() -> None:
     memos = (
         timeline.resolve_in_sentence,
         getattr(timeline, "_parse_piece", None),
+        getattr(timeline, "_sentence_dates", None),
+        getattr(timeline, "may_hold_date", None),
         getattr(entities, "_tokens", None),
     )
     for memo in memos:
