@@ -17,10 +17,9 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 import numpy as np
-import scipy.sparse as sp
 
 from newsbrief.model import Article, Story
-from newsbrief.text import Stemmer, content_terms, sentence_vectors, tfidf_matrix
+from newsbrief.text import Stemmer, content_terms, gram_matrix, sentence_vectors, tfidf_matrix
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,7 +43,7 @@ class SentenceSupport:
             # support it but itself, so the similarity matrix is not built.
             return replace(story, support=tuple((s.article_id,) for s in sentences))
         vectors = sentence_vectors(sentences)
-        similarity = (vectors @ vectors.T).tocoo()
+        similarity = gram_matrix(vectors).tocoo()  # vectors @ vectors.T, cheaper
         article_of = np.array([s.article_id for s in sentences], dtype=object)
         supporters: list[set[str]] = [set() for _ in sentences]
         strong = similarity.data >= self.min_similarity
@@ -105,24 +104,49 @@ def normalize_for_copies(text: str) -> str:
 def _copy_terms(text: str, stem: Stemmer) -> list[str]:
     """``content_terms(normalize_for_copies(text), stem)``, sharing the memo when it can.
 
-    For ASCII text without any synonym clue the normalised text is ``text.lower()``,
-    whose content terms are those of ``text`` itself (``word_tokens`` lower-cases,
-    and lower-casing ASCII twice changes nothing). Asking for the terms of ``text``
+    For text without any synonym clue (nor a ``_FOLD_HAZARDS`` character) the
+    normalised text is ``text.lower()``, whose content terms are those of ``text``
+    itself (``word_tokens`` lower-cases, and lower-casing twice changes nothing). Asking for the terms of ``text``
     then reuses, or leaves for, the off-topic filter, the timeline and the
     disagreements, which ask for the terms of the same article and sentence texts.
     """
-    if text.isascii() and _ANY_CLUE.search(text.lower()) is None:
+    folded = text.lower()
+    if _literal_matching_is_exact(folded) and _ANY_CLUE.search(folded) is None:
+        # Also for non-ASCII text (a third of news articles: curly quotes, accents):
+        # without a hazard character no pattern can match (see ``_normalize_for_copies``),
+        # and ``str.lower`` is idempotent (every code point, checked in
+        # tests/test_speed_round7.py), so ``word_tokens`` sees the same string.
         return content_terms(text, stem)
-    return content_terms(normalize_for_copies(text), stem)
+    return content_terms(_normalize_folded(folded, skip=True), stem)
 
 
 def _normalize_for_copies(text: str, *, skip: bool) -> str:
     """``normalize_for_copies``; ``skip=False`` runs every pattern (the reference path)."""
-    folded = text.lower()
-    # Skipping a pattern none of whose clue substrings occurs is exact for ASCII text
-    # and saves most regex passes; other text (where case-insensitive matching folds
-    # some non-ASCII letters) runs every pattern.
-    fast = skip and folded.isascii()
+    return _normalize_folded(text.lower(), skip=skip)
+
+
+#: The characters that case-insensitive matching (``re.I``) lets match one of the
+#: patterns' ASCII letters while being another character: dotted and dotless i, the
+#: long s and the Kelvin sign (every code point checked in tests/test_speed_round7.py;
+#: ``str.lower`` turns the first and last into ASCII, so text holds the other two).
+_FOLD_HAZARDS = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _literal_matching_is_exact(folded: str) -> bool:
+    """Whether the lower-case patterns without ``re.I`` match ``folded`` exactly where
+    the case-insensitive ones do: always for ASCII, and for any other lower-cased
+    text without a ``_FOLD_HAZARDS`` character (``\\b`` and ``\\W`` do not depend on
+    ``re.I``; lower-cased text has no upper-case ASCII letter)."""
+    return folded.isascii() or _FOLD_HAZARDS.search(folded) is None
+
+
+def _normalize_folded(folded: str, *, skip: bool) -> str:
+    """``_normalize_for_copies`` of a text whose ``str.lower()`` is ``folded``."""
+    # Skipping a pattern none of whose clue substrings occurs is exact when the
+    # lower-case patterns match literally (``_literal_matching_is_exact``) and saves
+    # most regex passes; other text (where case-insensitive matching folds a hazard
+    # character onto an ASCII letter) runs every pattern.
+    fast = skip and _literal_matching_is_exact(folded)
     if fast and _ANY_CLUE.search(folded) is None:
         # One search for all clues instead of one per pattern: no pattern would run.
         return folded
@@ -319,7 +343,8 @@ class NearDuplicates:
         if not terms:
             return {}
         vectors, _ = tfidf_matrix(terms)
-        similarity = sp.csr_matrix(vectors @ vectors.T)
+        # vectors @ vectors.T (already CSR: no wrapping copy needed).
+        similarity = gram_matrix(vectors)
         owners = np.asarray(owner)
         # Strong pairs straight from the CSR arrays: the product has millions of
         # entries on big stories (any shared word), only thousands reach the threshold,

@@ -43,7 +43,7 @@ import scipy.sparse as sp
 import snowballstemmer
 
 from newsbrief.model import Story
-from newsbrief.text import STOP_WORDS, porter_stem, word_tokens
+from newsbrief.text import STOP_WORDS, gram_matrix, porter_stem, word_tokens
 
 #: Columns of ``StoryAnalysis.features``. A model file names the columns it was
 #: trained on (any subset, in its own order); ``learned.load_model`` maps them here.
@@ -285,7 +285,7 @@ def analyse(
         )
 
     # Highest similarity to a sentence of another article.
-    similarity = vectors @ vectors.T
+    similarity = gram_matrix(vectors)  # vectors @ vectors.T, cheaper
     if single:
         max_other = np.zeros(n)
     else:
