@@ -103,7 +103,7 @@ def _cluster_rows(job) -> list[tuple[np.ndarray, np.ndarray]]:
     for words in budgets:
         budget = Budget(max_words=words)
         found = candidates(selector, story, analysis, scores, budget)
-        x = summary_features(found, story, analysis, scores, budget)
+        x = summary_features(found, story, analysis, scores, budget, priors, default_prior)
         labels = []
         for candidate in found:
             tokens: list[str] = []

@@ -165,6 +165,7 @@ def test_pick_with_a_dense_similarity_matrix_picks_the_same(story: Story) -> Non
 
 def test_rerank_candidates_start_with_the_own_pick_and_fit_the_budget(story: Story) -> None:
     from newsbrief.summarize.coverage import NewsbriefSummarizer
+    from newsbrief.summarize.learned import load_model
     from newsbrief.summarize.rerank import SUMMARY_FEATURE_NAMES, candidates, summary_features
 
     analysis, scores = _analysed(story)
@@ -175,7 +176,10 @@ def test_rerank_candidates_start_with_the_own_pick_and_fit_the_budget(story: Sto
     assert len({frozenset(c.picked) for c in found}) == len(found), "candidates are distinct"
     for candidate in found:
         assert sum(story.sentences[i].n_words for i in candidate.picked) <= budget.max_words
-    rows = summary_features(found, story, analysis, scores, budget)
+    model = load_model()
+    rows = summary_features(
+        found, story, analysis, scores, budget, model.priors, model.default_prior
+    )
     assert rows.shape == (len(found), len(SUMMARY_FEATURE_NAMES))
     assert np.isfinite(rows).all()
     # The own pick is the reference point of the relative features.
@@ -183,6 +187,8 @@ def test_rerank_candidates_start_with_the_own_pick_and_fit_the_budget(story: Sto
     assert own["value_vs_own"] == pytest.approx(1.0)
     assert own["overlap_with_own"] == pytest.approx(1.0)
     assert own["words_vs_own"] == 0.0
+    assert own["expected_vs_own"] == pytest.approx(1.0)
+    assert 0.0 < own["centroid_cosine"] <= 1.0 + 1e-9
 
 
 def test_reranked_summary_is_one_of_the_candidates(story: Story) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from newsbrief.model import Budget, Story
-from newsbrief.summarize.features import FEATURE_NAMES, StoryAnalysis
-from newsbrief.summarize.learned import TreeEnsemble
+from newsbrief.summarize.features import FEATURE_NAMES, StoryAnalysis, stem_tokens
+from newsbrief.summarize.learned import TreeEnsemble, load_model
 
 if TYPE_CHECKING:
     from newsbrief.summarize.coverage import NewsbriefSummarizer
@@ -79,6 +79,16 @@ SUMMARY_FEATURE_NAMES: tuple[str, ...] = (
     "overlap_with_own",  # share of the own pick's words kept
     "words_vs_own",  # words used minus the own pick's, over the budget
     "sentences_vs_own",
+    # Expected reference words hit: the word priors (P(a source word reappears in a
+    # human summary)) summed over the candidate's distinct stems, an estimate of its
+    # ROUGE-1 recall; per budget word, relative to the own pick, per word used.
+    "expected_hits",
+    "expected_vs_own",
+    "expected_per_word",
+    # MatchSum's signal, lexically: cosine of the candidate's summed TF-IDF vector to
+    # the story's centroid.
+    "centroid_cosine",
+    "centroid_vs_own",
     "n_articles",
     "log_compression",  # log(story words / budget)
     "log_budget",
@@ -133,9 +143,13 @@ def summary_features(
     analysis: StoryAnalysis,
     scores: np.ndarray,
     budget: Budget,
+    priors: Mapping[str, float],
+    default_prior: float,
     dense: np.ndarray | None = None,
 ) -> np.ndarray:
     """One row of ``SUMMARY_FEATURE_NAMES`` per candidate (the first is the own pick).
+
+    ``priors``/``default_prior`` are the word priors the scores were computed with;
     ``dense``, optional, is ``analysis.similarity`` as a dense array (same values)."""
     value = np.maximum(scores, 0.0)
     lengths = analysis.lengths
@@ -153,7 +167,12 @@ def summary_features(
     story_words = float(lengths.sum())
     features = analysis.features
     similarity = analysis.similarity
+    vectors = analysis.vectors
+    centroid = np.asarray(vectors.sum(axis=0)).ravel()
+    to_centroid = vectors @ centroid / max(float(np.linalg.norm(centroid)), 1e-9)
+    stems_of: dict[int, set[str]] = {}
     rows = []
+    own_expected = own_cosine = 1e-9
     own_value = own_concepts = 0.0
     own_set: set[int] = set()
     own_words = 1.0
@@ -174,7 +193,16 @@ def summary_features(
         np.fill_diagonal(block, 0.0)
         n = len(picked)
         pairs = n * (n - 1)
+        stems: set[str] = set()
+        for index in candidate.picked:
+            if index not in stems_of:
+                stems_of[index] = set(stem_tokens(story.sentences[index].text))
+            stems |= stems_of[index]
+        expected = sum(priors.get(stem, default_prior) for stem in stems)
+        # |sum of unit vectors|^2 = n + the sum of their pairwise cosines.
+        cosine = float(to_centroid[picked].sum()) / max(np.sqrt(n + block.sum()), 1e-9)
         if number == 0:
+            own_expected, own_cosine = max(expected, 1e-9), max(cosine, 1e-9)
             own_value, own_concepts = max(summed, 1e-9), max(covered_weight, 1e-9)
             own_set = set(candidate.picked)
             own_words = max(n_words, 1.0)
@@ -208,6 +236,11 @@ def summary_features(
                 kept / own_words,
                 (n_words - own_words) / budget.max_words,
                 n - own_n,
+                expected / budget.max_words,
+                expected / own_expected,
+                expected / max(n_words, 1.0),
+                cosine,
+                cosine / own_cosine,
                 n_articles,
                 float(np.log(max(story_words, 1.0) / budget.max_words)),
                 float(np.log(budget.max_words)),
@@ -255,7 +288,10 @@ def rerank(
     found = candidates(selector, story, analysis, scores, budget, dense)
     if len(found) == 1:
         return list(found[0].picked)
-    rows = summary_features(found, story, analysis, scores, budget, dense)
+    scorer = load_model(selector.model)
+    rows = summary_features(
+        found, story, analysis, scores, budget, scorer.priors, scorer.default_prior, dense
+    )
     predicted = model.predict(rows)
     # The target is the gain over the own pick, so the own pick counts as 0.
     predicted[0] = 0.0
