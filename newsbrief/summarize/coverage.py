@@ -34,6 +34,13 @@ slice the coverage term added nothing once the learned scores were in, so it is
 off by default (see docs/benchmarks.md); ``dangling_penalty`` (discount for
 sentences opening with "He", "That deal"...) is off for the same reason, the
 learned scorer already sees that cue as a feature.
+
+Last, a summary-level reranker (``newsbrief.summarize.rerank``, on by default,
+``reranker=""`` turns it off) runs this selection under a few other length
+exponents and cuts and keeps the candidate summary a second small tree model,
+trained on other Multi-News train clusters, expects to score best; on all of
+Multi-News val it raised ROUGE-1 F1 by 0.33 at 250 words and ROUGE-1 recall by
+0.28 at 100 words.
 """
 
 from __future__ import annotations
