@@ -136,6 +136,24 @@ def candidates(
     return found
 
 
+def _stem_ids(
+    text: str,
+    stem_id: dict[str, int],
+    prior_of: list[float],
+    priors: Mapping[str, float],
+    default_prior: float,
+) -> np.ndarray:
+    """Ids of the stems of ``text``, numbering new stems (and noting their priors)."""
+    ids = []
+    for stem in stem_tokens(text):
+        number = stem_id.get(stem)
+        if number is None:
+            number = stem_id[stem] = len(prior_of)
+            prior_of.append(priors.get(stem, default_prior))
+        ids.append(number)
+    return np.array(ids, dtype=np.int64)
+
+
 def _dense_similarity(analysis: StoryAnalysis, n_sentences: int) -> np.ndarray | None:
     """A small story's similarities as a dense array (the candidates' local searches
     and features then slice it cheaply); None for big stories, to bound memory."""
@@ -175,7 +193,10 @@ def summary_features(
     vectors = analysis.vectors
     centroid = np.asarray(vectors.sum(axis=0)).ravel()
     to_centroid = vectors @ centroid / max(float(np.linalg.norm(centroid)), 1e-9)
-    stems_of: dict[int, set[str]] = {}
+    # Stems numbered by first appearance, with their priors; each sentence's stem ids.
+    stem_id: dict[str, int] = {}
+    prior_of: list[float] = []
+    stems_of: dict[int, np.ndarray] = {}
     rows = []
     own_expected = own_cosine = 1e-9
     own_value = own_concepts = 0.0
@@ -198,12 +219,14 @@ def summary_features(
         np.fill_diagonal(block, 0.0)
         n = len(picked)
         pairs = n * (n - 1)
-        stems: set[str] = set()
         for index in candidate.picked:
             if index not in stems_of:
-                stems_of[index] = set(stem_tokens(story.sentences[index].text))
-            stems |= stems_of[index]
-        expected = sum(priors.get(stem, default_prior) for stem in stems)
+                text = story.sentences[index].text
+                stems_of[index] = _stem_ids(text, stem_id, prior_of, priors, default_prior)
+        union = np.unique(np.concatenate([stems_of[i] for i in candidate.picked] or [[]]))
+        # Summed in stem-id order (first appearance), so the same in every process (a
+        # set of strings iterates in an order that changes with the hash seed).
+        expected = float(np.asarray(prior_of)[union.astype(np.int64)].sum())
         # |sum of unit vectors|^2 = n + the sum of their pairwise cosines.
         cosine = float(to_centroid[picked].sum()) / max(np.sqrt(n + block.sum()), 1e-9)
         if number == 0:
