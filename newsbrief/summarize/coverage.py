@@ -314,8 +314,13 @@ def _greedy_in_order(
     closest = np.zeros(len(ratios))
     check_similarity = max_similarity < 1.0
     remaining = budget_words
+    # Once the words left are fewer than the shortest allowed sentence has, nothing
+    # else can fit: stop instead of walking the rest of the order.
+    shortest = float(lengths[allowed].min()) if allowed.any() else 0.0
     picked: list[int] = []
     for best in order:
+        if remaining < shortest:
+            break
         if not allowed_list[best] or length_list[best] > remaining:
             continue
         if gain_list[best] <= 0:
