@@ -181,8 +181,9 @@ def test_model_names_its_columns_and_refuses_unknown_features(tmp_path, monkeypa
 def test_swaps_after_the_greedy_never_lower_the_summed_value(words: int) -> None:
     story = support_story()
     budget = Budget(max_words=words)
-    greedy = NewsbriefSummarizer(swap_passes=0).summarize(story, budget)
-    swapped = NewsbriefSummarizer().summarize(story, budget)
+    # The summary-level reranker may trade value for coverage: compare the selection alone.
+    greedy = NewsbriefSummarizer(swap_passes=0, reranker="").summarize(story, budget)
+    swapped = NewsbriefSummarizer(reranker="").summarize(story, budget)
     scores = np.maximum(NewsbriefSummarizer().sentence_scores(story), 0.0)
     value = {s.id: scores[i] * s.n_words for i, s in enumerate(story.sentences)}
     assert swapped.n_words <= words

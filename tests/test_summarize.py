@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import pickle
 
+import numpy as np
 import pytest
 from conftest import make_story
 
@@ -139,3 +140,89 @@ def test_a_one_article_story_has_no_similarity_to_other_articles() -> None:
         for name in ("other_centrality", "article_centrality", "lead_centrality"):
             column = analysis.features[:, features.FEATURE_NAMES.index(name)]
             assert np.all(column == 0.0), name
+
+
+def _analysed(story: Story):
+    from newsbrief.summarize.features import analyse
+    from newsbrief.summarize.learned import load_model
+
+    model = load_model()
+    analysis = analyse(story, model.priors, model.default_prior)
+    return analysis, model.trees.predict(analysis.features)
+
+
+def test_pick_with_a_dense_similarity_matrix_picks_the_same(story: Story) -> None:
+    from newsbrief.summarize.coverage import NewsbriefSummarizer
+
+    analysis, scores = _analysed(story)
+    selector = NewsbriefSummarizer(reranker="")
+    for words in (15, 40, 80):
+        budget = Budget(max_words=words)
+        sparse_pick = selector.pick(story, analysis, scores, budget)
+        dense = analysis.similarity.toarray()
+        assert selector.pick(story, analysis, scores, budget, dense) == sparse_pick
+
+
+def test_rerank_candidates_start_with_the_own_pick_and_fit_the_budget(story: Story) -> None:
+    from newsbrief.summarize.coverage import NewsbriefSummarizer
+    from newsbrief.summarize.learned import load_model
+    from newsbrief.summarize.rerank import SUMMARY_FEATURE_NAMES, candidates, summary_features
+
+    analysis, scores = _analysed(story)
+    selector = NewsbriefSummarizer(reranker="")
+    budget = Budget(max_words=40)
+    found = candidates(selector, story, analysis, scores, budget)
+    assert list(found[0].picked) == selector.pick(story, analysis, scores, budget)
+    assert len({frozenset(c.picked) for c in found}) == len(found), "candidates are distinct"
+    for candidate in found:
+        assert sum(story.sentences[i].n_words for i in candidate.picked) <= budget.max_words
+    model = load_model()
+    rows = summary_features(
+        found, story, analysis, scores, budget, model.priors, model.default_prior
+    )
+    assert rows.shape == (len(found), len(SUMMARY_FEATURE_NAMES))
+    assert np.isfinite(rows).all()
+    # The own pick is the reference point of the relative features.
+    own = dict(zip(SUMMARY_FEATURE_NAMES, rows[0], strict=True))
+    assert own["value_vs_own"] == pytest.approx(1.0)
+    assert own["overlap_with_own"] == pytest.approx(1.0)
+    assert own["words_vs_own"] == 0.0
+    assert own["expected_vs_own"] == pytest.approx(1.0)
+    assert 0.0 < own["centroid_cosine"] <= 1.0 + 1e-9
+
+
+def test_reranked_summary_is_one_of_the_candidates(story: Story) -> None:
+    from newsbrief.summarize.coverage import NewsbriefSummarizer
+    from newsbrief.summarize.rerank import candidates
+
+    analysis, scores = _analysed(story)
+    selector = NewsbriefSummarizer()
+    assert selector.reranker, "the reranker is on by default"
+    for words in (25, 60):
+        budget = Budget(max_words=words)
+        found = candidates(selector, story, analysis, scores, budget)
+        chosen = set(selector.summarize(story, budget).sentence_ids)
+        assert chosen in [{story.sentences[i].id for i in c.picked} for c in found]
+        plain = NewsbriefSummarizer(reranker="").summarize(story, budget)
+        assert set(plain.sentence_ids) == {story.sentences[i].id for i in found[0].picked}
+
+
+def test_reranker_file_with_other_features_is_refused(tmp_path) -> None:
+    import json
+
+    from newsbrief.summarize.rerank import load_reranker
+
+    path = tmp_path / "other.npz"
+    meta = {"feature_names": ["something_else"], "baseline": 0.0, "depth": 0}
+    empty = np.zeros((1, 1))
+    np.savez(
+        path,
+        meta=np.array(json.dumps(meta)),
+        feature=empty,
+        threshold=empty,
+        left=empty,
+        right=empty,
+        value=empty,
+    )
+    with pytest.raises(ValueError, match="retrain"):
+        load_reranker(str(path))

@@ -34,10 +34,18 @@ slice the coverage term added nothing once the learned scores were in, so it is
 off by default (see docs/benchmarks.md); ``dangling_penalty`` (discount for
 sentences opening with "He", "That deal"...) is off for the same reason, the
 learned scorer already sees that cue as a feature.
+
+Last, a summary-level reranker (``newsbrief.summarize.rerank``, on by default,
+``reranker=""`` turns it off) runs this selection under a few other length
+exponents and cuts and keeps the candidate summary a second small tree model,
+trained on other Multi-News train clusters, expects to score best; on all of
+Multi-News val it raised ROUGE-1 F1 by 0.33 at 250 words and ROUGE-1 recall by
+0.28 at 100 words.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -47,8 +55,9 @@ import scipy.sparse as sp
 from newsbrief.model import Budget, Selection, Story
 from newsbrief.registry import summarizers
 from newsbrief.summarize.base import make_selection
-from newsbrief.summarize.features import FEATURE_NAMES, analyse
+from newsbrief.summarize.features import FEATURE_NAMES, StoryAnalysis, analyse
 from newsbrief.summarize.learned import DEFAULT_MODEL, load_model
+from newsbrief.summarize.rerank import DEFAULT_RERANKER, load_reranker, rerank
 
 _DANGLING = FEATURE_NAMES.index("dangling_start")
 #: Unpicked sentences (the most valuable) the local search after the greedy considers.
@@ -68,6 +77,8 @@ class NewsbriefSummarizer:
     max_similarity: float = 0.35
     dangling_penalty: float = 0.0
     swap_passes: int = 5
+    #: Summary-level reranker file (``newsbrief.summarize.rerank``); "" picks without it.
+    reranker: str = DEFAULT_RERANKER
     min_content_words: int = 3
     min_words: int = 6
     max_sentence_words: int = 80
@@ -97,12 +108,32 @@ class NewsbriefSummarizer:
 
     def summarize(self, story: Story, budget: Budget) -> Selection:
         """Greedy budgeted maximisation of learned value + concept coverage."""
-        sentences = story.sentences
-        if not sentences:
+        if not story.sentences:
             return Selection(sentence_ids=(), scores=(), n_words=0)
         model = load_model(self.model)
         analysis = analyse(story, model.priors, model.default_prior)
         scores = model.trees.predict(analysis.features)
+        if self.reranker:
+            reranker = load_reranker(self.reranker)
+            picked = rerank(self, story, analysis, scores, budget, reranker)
+        else:
+            picked = self.pick(story, analysis, scores, budget)
+        return make_selection(story, picked, scores)
+
+    def pick(
+        self,
+        story: Story,
+        analysis: StoryAnalysis,
+        scores: np.ndarray,
+        budget: Budget,
+        dense: np.ndarray | None = None,
+    ) -> list[int]:
+        """Indexes of the sentences ``summarize`` selects, given the story's analysis and
+        learned scores (so variants of the selection can share one analysis).
+
+        ``dense``, optional, is ``analysis.similarity`` as a dense array, for callers
+        that run several selections on one small story (the same picks, faster)."""
+        sentences = story.sentences
         value = np.maximum(scores, 0.0)
         if self.dangling_penalty:
             value = value * (1.0 - self.dangling_penalty * analysis.features[:, _DANGLING])
@@ -171,9 +202,9 @@ class NewsbriefSummarizer:
                 closest[cols] = np.maximum(closest[cols], similarity.data[row])
         if self.swap_passes and picked:
             picked = self._improve_by_swaps(
-                picked, modular, lengths, allowed_base, similarity, budget
+                picked, modular, lengths, allowed_base, similarity, budget, dense
             )
-        return make_selection(story, picked, scores)
+        return picked
 
     def _improve_by_swaps(
         self,
@@ -183,6 +214,7 @@ class NewsbriefSummarizer:
         candidates: np.ndarray,
         similarity: sp.csr_matrix,
         budget: Budget,
+        dense: np.ndarray | None = None,
     ) -> list[int]:
         """Local search after the greedy: add a sentence that still fits, or swap one
         picked sentence for an unpicked one, while that raises the summed value within
@@ -195,8 +227,19 @@ class NewsbriefSummarizer:
         # dense similarity block small on stories of thousands of sentences.
         unpicked = unpicked[np.argsort(-modular[unpicked], kind="stable")[:SWAP_POOL]]
         index = np.concatenate((np.array(picked, dtype=np.int64), unpicked))
-        block = _dense_block(similarity, index)
-        np.fill_diagonal(block, 0.0)
+        # Only similarities between the pool and the picks are ever read (the two never
+        # share a sentence): from the story's dense matrix when the caller has one,
+        # else from a dense block of the candidates.
+        if dense is not None:
+
+            def near(rows: np.ndarray, cols: Sequence[int]) -> np.ndarray:
+                return dense[np.ix_(index[rows], index[cols])]
+        else:
+            block = _dense_block(similarity, index)
+
+            def near(rows: np.ndarray, cols: Sequence[int]) -> np.ndarray:
+                return block[np.ix_(rows, cols)]
+
         value = modular[index]
         size = lengths[index]
         chosen = list(range(len(picked)))  # positions in ``index``
@@ -211,24 +254,38 @@ class NewsbriefSummarizer:
             used = float(size[chosen].sum())
             # Like the greedy, never spend words on a sentence the scorer gives no value.
             fits = pool[(size[pool] <= budget.max_words - used) & (value[pool] > 0)]
-            fits = fits[block[fits][:, chosen].max(axis=1) < self.max_similarity]
+            fits = fits[near(fits, chosen).max(axis=1) < self.max_similarity]
             if len(fits):
                 chosen.append(int(fits[np.argmax(value[fits])]))
                 continue
-            best_gain, best_swap = 1e-9, None
-            for slot, out in enumerate(chosen):
-                rest = chosen[:slot] + chosen[slot + 1 :]
-                ok = pool[size[pool] <= budget.max_words - used + size[out]]
-                if rest:
-                    ok = ok[block[ok][:, rest].max(axis=1) < self.max_similarity]
-                if not len(ok):
-                    continue
-                k = int(np.argmax(value[ok]))
-                if value[ok[k]] - value[out] > best_gain:
-                    best_gain, best_swap = value[ok[k]] - value[out], (slot, int(ok[k]))
-            if best_swap is None:
+            # Best swap for every slot at once: a pool sentence may replace slot j when it
+            # fits in the words slot j frees and is not too close to the *other* picks,
+            # i.e. its highest similarity to the picks leaving out column j (the top two
+            # per row give that). First slot and first pool sentence win ties, as a loop
+            # over the slots would.
+            slots = np.array(chosen)
+            to_picks = near(pool, slots)
+            if len(slots) > 1:
+                top = np.argmax(to_picks, axis=1)
+                second = to_picks.copy()
+                second[np.arange(len(pool)), top] = -np.inf
+                first_max, second_max = to_picks.max(axis=1), second.max(axis=1)
+                without = np.where(
+                    top[:, np.newaxis] == np.arange(len(slots)),
+                    second_max[:, np.newaxis],
+                    first_max[:, np.newaxis],
+                )
+                ok = without < self.max_similarity
+            else:
+                ok = np.ones((len(pool), 1), dtype=bool)
+            ok &= size[pool][:, np.newaxis] <= budget.max_words - used + size[slots]
+            candidate_value = np.where(ok, value[pool][:, np.newaxis], -np.inf)
+            best_in = np.argmax(candidate_value, axis=0)
+            gain = candidate_value[best_in, np.arange(len(slots))] - value[slots]
+            slot = int(np.argmax(gain))
+            if not gain[slot] > 1e-9:
                 break
-            chosen[best_swap[0]] = best_swap[1]
+            chosen[slot] = int(pool[best_in[slot]])
         return [int(index[position]) for position in chosen]
 
 
@@ -257,8 +314,13 @@ def _greedy_in_order(
     closest = np.zeros(len(ratios))
     check_similarity = max_similarity < 1.0
     remaining = budget_words
+    # Once the words left are fewer than the shortest allowed sentence has, nothing
+    # else can fit: stop instead of walking the rest of the order.
+    shortest = float(lengths[allowed].min()) if allowed.any() else 0.0
     picked: list[int] = []
     for best in order:
+        if remaining < shortest:
+            break
         if not allowed_list[best] or length_list[best] > remaining:
             continue
         if gain_list[best] <= 0:
