@@ -111,8 +111,8 @@ def _register_brief(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     parser.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
     parser.add_argument(
         "--method",
-        default="newsbrief.v1",
-        help="summarizer, by registered name (default: newsbrief.v1; see --list-methods)",
+        default="newsbrief.v2",
+        help="summarizer, by registered name (default: newsbrief.v2; see --list-methods)",
     )
     for stage_name, what in (
         ("timeline", "the timeline of dated events"),

@@ -1,4 +1,4 @@
-"""Train newsbrief.v1's summary-level reranker on Multi-News *train* (reproducible).
+"""Train newsbrief.v2's summary-level reranker on Multi-News *train* (reproducible).
 
 For every cluster of train clusters ``--start`` .. ``--start + --n - 1`` (by default
 20,000-44,971, the rest of train: the sentence scorer, fitted on clusters 0-19,999, never saw them)

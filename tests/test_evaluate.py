@@ -295,7 +295,7 @@ def test_oracle_beats_lead_against_its_reference() -> None:
 
 
 def test_short_system_names() -> None:
-    assert resolve_method("newsbrief") == "newsbrief.v1"
+    assert resolve_method("newsbrief") == "newsbrief.v2"
     assert resolve_method("lexrank") == "lexrank.v1"
     assert resolve_method("lead.v1") == "lead.v1"
     with pytest.raises(KeyError, match="unknown system 'nope'"):

@@ -207,6 +207,20 @@ def test_reranked_summary_is_one_of_the_candidates(story: Story) -> None:
         assert set(plain.sentence_ids) == {story.sentences[i].id for i in found[0].picked}
 
 
+def test_v1_is_v2_without_the_reranker(story: Story) -> None:
+    from newsbrief.pipeline import Pipeline
+    from newsbrief.summarize.coverage import NewsbriefSummarizer, SentenceLevelSummarizer
+
+    v1, v2 = summarizers.get("newsbrief.v1")(), summarizers.get("newsbrief.v2")()
+    assert (v1.name, v2.name) == ("newsbrief.v1", "newsbrief.v2")
+    assert isinstance(v1, SentenceLevelSummarizer) and not v1.reranker and v2.reranker
+    assert Pipeline.default().summarizer.name == "newsbrief.v2"
+    for words in (25, 60):
+        budget = Budget(max_words=words)
+        plain = NewsbriefSummarizer(reranker="").summarize(story, budget)
+        assert v1.summarize(story, budget) == plain
+
+
 def test_reranker_file_with_other_features_is_refused(tmp_path) -> None:
     import json
 

@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--jobs", type=positive_int, default=None, help="processes (default: all cores)"
     )
     batch.add_argument(
-        "--method", default="newsbrief.v1", help="summarizer, short or registered name"
+        "--method", default="newsbrief.v2", help="summarizer, short or registered name"
     )
     batch.add_argument("--limit", type=positive_int, default=None, help="first K clusters only")
     batch.set_defaults(handler=_run_batch)

@@ -27,7 +27,7 @@ from newsbrief.registry import summarizers
 
 #: Short system names accepted by ``evaluate --systems`` (any registered name works too).
 SHORT_NAMES = {
-    "newsbrief": "newsbrief.v1",
+    "newsbrief": "newsbrief.v2",
     "lead": "lead.v1",
     "lexrank": "lexrank.v1",
     "textrank": "textrank.v1",

@@ -5,7 +5,7 @@ Importing this package registers the built-in methods in
 """
 
 from newsbrief.summarize.base import Summarizer, make_selection, select_within_budget
-from newsbrief.summarize.coverage import NewsbriefSummarizer
+from newsbrief.summarize.coverage import NewsbriefSummarizer, SentenceLevelSummarizer
 from newsbrief.summarize.lead import LeadSummarizer
 from newsbrief.summarize.oracle import OracleSummarizer, RandomSummarizer
 from newsbrief.summarize.sumy_baselines import (  # sumy itself is imported only when used
@@ -22,6 +22,7 @@ __all__ = [
     "NewsbriefSummarizer",
     "OracleSummarizer",
     "RandomSummarizer",
+    "SentenceLevelSummarizer",
     "SumBasicSummarizer",
     "Summarizer",
     "TextRankSummarizer",

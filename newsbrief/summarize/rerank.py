@@ -1,4 +1,4 @@
-"""Summary-level reranking for ``newsbrief.v1`` (MatchSum's idea, with cheap features).
+"""Summary-level reranking for ``newsbrief.v2`` (MatchSum's idea, with cheap features).
 
 The sentence scorer rates sentences one at a time; whether a *set* of sentences
 makes a good summary also depends on how they fit together: how much of the
