@@ -1047,12 +1047,18 @@ def run_batch(
     ``engine`` is ``"local"`` (process pool of ``n_workers``) or ``"dask"`` (the
     cluster at ``scheduler``, or a LocalCluster of ``n_workers`` on 127.0.0.1).
     Rerunning with the same inputs and settings resumes an interrupted run.
+    Without a ``pipeline`` the stories are briefed by ``newsbrief.v1``, the default
+    pipeline's summarizer without its summary-level reranker (the cheaper one for a
+    firehose; pass a pipeline to choose another).
     """
     from newsbrief.pipeline import Pipeline
+    from newsbrief.summarize import SentenceLevelSummarizer
 
     started = time.perf_counter()
     settings = settings or BatchSettings()
-    pipeline = _article_pipeline(pipeline or Pipeline.default())
+    if pipeline is None:
+        pipeline = Pipeline.default().replace("summarize", SentenceLevelSummarizer())
+    pipeline = _article_pipeline(pipeline)
     grouper = grouper or _default_grouper()
     files = expand_inputs(inputs)
     if not files:
