@@ -39,7 +39,7 @@ from train_scorer import STORY_CHUNK, _sum, count_words, export_trees, word_prio
 from newsbrief.model import Budget
 from newsbrief.summarize.coverage import NewsbriefSummarizer
 from newsbrief.summarize.features import analyse
-from newsbrief.summarize.learned import TreeEnsemble, load_model
+from newsbrief.summarize.learned import TreeEnsemble, load_model, trees_from_archive
 from newsbrief.summarize.rerank import (
     SUMMARY_FEATURE_NAMES,
     candidates,
@@ -275,17 +275,7 @@ def save(model, args, n_features: int) -> None:
 def ensemble(path: Path) -> TreeEnsemble:
     """A reranker file as a ``TreeEnsemble`` (any path, not only the packaged one)."""
     with np.load(path, allow_pickle=False) as archive:
-        meta = json.loads(str(archive["meta"]))
-        return TreeEnsemble(
-            feature=archive["feature"].astype(np.int64),
-            threshold=archive["threshold"].astype(np.float64),
-            left=archive["left"].astype(np.int64),
-            right=archive["right"].astype(np.int64),
-            value=archive["value"].astype(np.float64),
-            baseline=float(meta["baseline"]),
-            depth=int(meta["depth"]),
-            feature_names=tuple(meta["feature_names"]),
-        )
+        return trees_from_archive(archive, json.loads(str(archive["meta"])))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
@@ -79,6 +81,26 @@ class ScorerModel:
     default_prior: float  # for stems without a prior
 
 
+def trees_from_archive(
+    archive: Mapping[str, np.ndarray], meta: dict[str, Any], columns: np.ndarray | None = None
+) -> TreeEnsemble:
+    """The ``TreeEnsemble`` stored in a model file's arrays and ``meta`` record.
+
+    ``columns`` renumbers the features (the file numbers them in its own list).
+    """
+    feature = archive["feature"].astype(np.int64)
+    return TreeEnsemble(
+        feature=feature if columns is None else columns[feature],
+        threshold=archive["threshold"].astype(np.float64),
+        left=archive["left"].astype(np.int64),
+        right=archive["right"].astype(np.int64),
+        value=archive["value"].astype(np.float64),
+        baseline=float(meta["baseline"]),
+        depth=int(meta["depth"]),
+        feature_names=tuple(meta["feature_names"]),
+    )
+
+
 @functools.cache
 def load_model(name: str = DEFAULT_MODEL) -> ScorerModel:
     """The packaged scorer called ``name`` (read once per process; it is immutable)."""
@@ -95,16 +117,7 @@ def load_model(name: str = DEFAULT_MODEL) -> ScorerModel:
         # The model numbers its features in its own list; point them at the columns
         # ``features.analyse`` computes.
         columns = np.array([FEATURE_NAMES.index(n) for n in names], dtype=np.int64)
-        trees = TreeEnsemble(
-            feature=columns[archive["feature"].astype(np.int64)],
-            threshold=archive["threshold"].astype(np.float64),
-            left=archive["left"].astype(np.int64),
-            right=archive["right"].astype(np.int64),
-            value=archive["value"].astype(np.float64),
-            baseline=float(meta["baseline"]),
-            depth=int(meta["depth"]),
-            feature_names=names,
-        )
+        trees = trees_from_archive(archive, meta, columns)
         values = archive["prior_values"].astype(np.float64)
         priors = dict(zip(archive["prior_words"].tolist(), values[:-1].tolist(), strict=True))
         model = ScorerModel(trees=trees, priors=priors, default_prior=float(values[-1]))

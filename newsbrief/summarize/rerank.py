@@ -29,7 +29,7 @@ import numpy as np
 
 from newsbrief.model import Budget, Story
 from newsbrief.summarize.features import FEATURE_NAMES, StoryAnalysis, stem_tokens
-from newsbrief.summarize.learned import TreeEnsemble, load_model
+from newsbrief.summarize.learned import TreeEnsemble, load_model, trees_from_archive
 
 if TYPE_CHECKING:
     from newsbrief.summarize.coverage import NewsbriefSummarizer
@@ -291,16 +291,7 @@ def load_reranker(name: str = DEFAULT_RERANKER) -> TreeEnsemble:
                 f"reranker {name} was trained on other summary features;"
                 " retrain with scripts/train_reranker.py"
             )
-        return TreeEnsemble(
-            feature=archive["feature"].astype(np.int64),
-            threshold=archive["threshold"].astype(np.float64),
-            left=archive["left"].astype(np.int64),
-            right=archive["right"].astype(np.int64),
-            value=archive["value"].astype(np.float64),
-            baseline=float(meta["baseline"]),
-            depth=int(meta["depth"]),
-            feature_names=names,
-        )
+        return trees_from_archive(archive, meta)
 
 
 def rerank(
