@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from newsbrief.model import Brief, Entity, Story
+from newsbrief.model import Brief, Entity, Sentence, Story, stable_id
 from newsbrief.text import STOP_WORDS
 
 
@@ -1492,7 +1492,13 @@ def _shortened_names(clusters: list[_Cluster]) -> list[_Cluster]:
     }
     singles = {name: c for name, c in singles.items() if " " not in name and not c.canonical}
     absorbed: set[int] = set()
-    for cluster in clusters:
+    # Two long names may share the first word ("Hollin Home", "Hollin CrispPro"): the
+    # short form goes to the one the story writes most often (then the first by name),
+    # never to whichever the story's article order happens to reach first.
+    longest_first = sorted(
+        clusters, key=lambda c: (-sum(c.forms.values()), c.forms.most_common(1)[0][0])
+    )
+    for cluster in longest_first:
         if not (cluster.by_default or cluster.kind == "organization"):
             continue
         name = cluster.forms.most_common(1)[0][0]
@@ -1807,7 +1813,7 @@ class EntityStage:
         nlp = load_spacy_pipeline() if self.use_spacy else None
         mid_caps = _mid_sentence_caps(s.text for s in story.sentences)
         mentions: list[Mention] = []
-        for sentence in story.sentences:
+        for sentence in _content_order(story):
             source = number_of.get(sentence.article_id)
             if source is None:
                 continue
@@ -1834,6 +1840,25 @@ class EntityStage:
             if len(chosen) == self.max_entities:
                 break
         return tuple(_entity(c) for c in chosen)
+
+
+def _content_order(story: Story) -> list[Sentence]:
+    """The story's sentences, articles in an order fixed by their content.
+
+    Merging keeps the first of equal candidates (a name's first-seen form, the first
+    of two equally common clusters), so the order mentions arrive in decides ties.
+    Article ids derive from paths, and the story orders articles by date then id:
+    the same texts read from another directory could merge differently. Articles
+    are ordered here by date, then a digest of their text, sentences by position.
+    """
+    keys = {
+        a.id: (a.date is None, a.date or "", stable_id(a.text, length=16)) for a in story.articles
+    }
+    return sorted(
+        story.sentences,
+        # A sentence of no listed article (none expected) falls back to its id.
+        key=lambda s: (keys.get(s.article_id) or (True, "~", s.article_id), s.position),
+    )
 
 
 def _derived_demonym(word: str, names: set[str]) -> bool:

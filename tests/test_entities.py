@@ -588,3 +588,39 @@ def test_an_acronym_written_more_often_than_its_long_name_keeps_it() -> None:
     board = result["Harbour Safety Board"]
     assert "HSB" in board.variants  # type: ignore[attr-defined]
     assert "HSB" not in result
+
+
+def _entities_with_sources(texts: tuple[str, str], sources: tuple[str, str]) -> list[tuple]:
+    story = build_story(make_article(t, source=s) for t, s in zip(texts, sources, strict=True))
+    stage = EntityStage(use_spacy=False, max_entities=40)
+    result = stage.run(story, bare_brief(story))
+    return sorted((e.name, e.kind, e.variants, e.mentions) for e in result.entities)
+
+
+def test_merging_does_not_depend_on_the_article_ids() -> None:
+    # Ids derive from paths, and the story orders articles by id: the same two texts
+    # read from two directories reach the stage in opposite orders. One article meets
+    # the product first, the other the company; the short form "Tallow" must go to
+    # the name written most often, whichever article comes first.
+    product_first = (
+        "A Tallow AirMax 3 caught fire in a kitchen in Leeds, the fire service said.\n\n"
+        "Tallow Home recalled the fryers on Tuesday after Tallow Home engineers found a fault.\n\n"
+        "Tallow said it was sorry."
+    )
+    company_first = (
+        "Tallow Home is recalling 240,000 air fryers sold in Britain.\n\n"
+        "Owners of a Tallow AirMax 3 should stop using it, Tallow Home said.\n\n"
+        "Tallow will offer refunds."
+    )
+    texts = (product_first, company_first)
+    orders = set()
+    results = []
+    for prefix in ("a", "b", "c", "d", "e", "f"):
+        sources = (f"/data/{prefix}/one.txt", f"/data/{prefix}/two.txt")
+        ids = [make_article(t, source=s).id for t, s in zip(texts, sources, strict=True)]
+        orders.add(ids[0] < ids[1])
+        results.append(_entities_with_sources(texts, sources))
+    assert orders == {True, False}  # both article orders were exercised
+    assert all(r == results[0] for r in results)
+    home = next(e for e in results[0] if e[0] == "Tallow Home")
+    assert "Tallow" in home[2]
