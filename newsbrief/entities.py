@@ -435,7 +435,8 @@ class Mention:
     role: str | None = None
     after_preposition: bool = False  # "in Astana", "to Egypt": a place when unknown
     not_person: bool = False  # "Harborton, which ...": whatever it is, not a person
-    #: Right after "the" ("told the Brenford Courier"): people's names take no article.
+    #: Right after "the" ("told the Brenford Courier"): people's names take no article;
+    #: or after "at" ("analysts at Peel Hunt"): one is not "at" a person.
     after_article: bool = False
     #: "Norwegian National Security Authority, known as NSM": the short name the text gives.
     alias: str | None = None
@@ -995,7 +996,9 @@ def _mentions_of_span(
             after_preposition=(previous in _PLACE_PREPOSITIONS or located) and not possessive,
             # Only when "the" is right before the name itself, not before a
             # nationality or title that was stripped ("the Russian Vladimir Putin").
-            after_article=previous == "the"
+            # Likewise after "at": "analysts at Peel Hunt", "economists at Harwood
+            # Brothers" work at a firm (places after "at" mostly carry a place word).
+            after_article=previous in ("the", "at")
             and role is None
             and len(text.split()) > 1
             and words[0] == text.split()[0],
@@ -1051,7 +1054,7 @@ _KIND_NOUNS = _wordset(
     "company firm maker manufacturer carrier airline insurer lender retailer supplier "
     "developer publisher broadcaster newspaper magazine journal website startup charity "
     "club side team band brand bank group party union alliance movement distributor studio "
-    "gang"
+    "gang champions rivals holders"
 )
 
 #: Capitalised department words that open a cut-down title ("and Defense Sergei Shoygu").

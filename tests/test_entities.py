@@ -729,3 +729,16 @@ def test_a_name_only_ever_written_before_a_model_number_is_dropped() -> None:
         )
     )
     assert "Tallow AirMax" in kept
+
+
+def test_a_name_after_at_or_after_champions_is_no_person() -> None:
+    result = by_name(
+        run_stage(
+            "Analysts at Harwood Brothers said the price was fair. Hungarian champions "
+            "Pannon Veszprem lost the final.",
+            "The deal was praised by analysts at Harwood Brothers. The final was lost by "
+            "Pannon Veszprem.",
+        )
+    )
+    assert result["Harwood Brothers"].kind == "organization"  # type: ignore[attr-defined]
+    assert result["Pannon Veszprem"].kind == "organization"  # type: ignore[attr-defined]
