@@ -21,8 +21,9 @@ Usage::
     python benchmarks/entities_eval.py --sets own-heldout8 --show-errors   # one group of sets
 
 Later held-out sets (``own-heldout3-*`` to ``own-heldout6-*``: four stories each, business,
-sport, politics, science; ``own-heldout7-*`` to ``own-heldout9-*``: five stories each,
-two articles a story) were each written after a round of rules was frozen and scored once;
+sport, politics, science; ``own-heldout7-*`` to ``own-heldout9-*``: five stories each;
+``own-heldout10-*``: six; two articles a story) were each written after a round of rules was
+frozen and scored once;
 docs/benchmarks.md ("Timeline and entities") lists the rounds and their figures.
 """
 

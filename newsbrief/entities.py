@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from newsbrief.model import Brief, Entity, Story
+from newsbrief.model import Brief, Entity, Sentence, Story, stable_id
 from newsbrief.text import STOP_WORDS
 
 
@@ -241,6 +241,8 @@ TITLES = tuple(
             "sergeant",
             "officer",
             "professor",
+            "prof.",
+            "prof",  # British style writes it without a full stop ("Prof Carole Mainz")
             "investigator",
             "mp",
             "captain",
@@ -298,7 +300,7 @@ ORG_WORDS = _wordset(
     "pharma medical capital united rovers athletic wanderers fc laboratory laboratories "
     "observatory society team survey panel administration management consortium tribunal "
     "assembly directorate secretariat programme inspectorate consultancy consulting athletics "
-    "centre center"
+    "centre center fisheries infirmary standards municipality"
 )
 _ORG_NAMES = frozenset(
     {"Xinhua", "Reuters", "Haaretz", "Kremlin", "Pentagon", "Hamas", "Hezbollah"}
@@ -433,10 +435,13 @@ class Mention:
     role: str | None = None
     after_preposition: bool = False  # "in Astana", "to Egypt": a place when unknown
     not_person: bool = False  # "Harborton, which ...": whatever it is, not a person
-    #: Right after "the" ("told the Brenford Courier"): people's names take no article.
+    #: Right after "the" ("told the Brenford Courier"): people's names take no article;
+    #: or after "at" ("analysts at Peel Hunt"): one is not "at" a person.
     after_article: bool = False
     #: "Norwegian National Security Authority, known as NSM": the short name the text gives.
     alias: str | None = None
+    #: Right before a number that is no year ("the Hollin CrispPro 5"): a model's name.
+    before_number: bool = False
 
 
 def _is_cap(token: str) -> bool:
@@ -594,6 +599,8 @@ def find_mentions(
         ):
             # "Security company Kvarts said": the opening word describes the company.
             words = []
+        if len(words) == 1 and i + 3 < len(tokens) and tokens[i] == "and":
+            words = _unless_title_part(words, tokens, i)
         # Cheap guards first: this runs for every capitalised span of the story.
         quoted = (
             start > 0
@@ -622,6 +629,31 @@ def find_mentions(
                     mention = replace(mention, kind_hint=apposed_kind)
                 mentions.extend(_with_relative(mention, relative, tokens, piece_start))
     return mentions
+
+
+def _unless_title_part(words: list[str], tokens: list[str], i: int) -> list[str]:
+    """ "Oceans and Fisheries Minister Aroha Waititi": "Oceans" is the title's, not a name.
+
+    ``tokens[i]`` is "and"; the single word before it is dropped when one capitalised
+    word, a title and a name follow ("... and Fisheries Minister Waititi"). Not when
+    that word is a role or a department word of its own ("Germany and Foreign Minister
+    X", "Smith and Health Minister Y": two people or a place and a person) or the word
+    before "and" is a known place.
+    """
+    middle, title, name = tokens[i + 1], tokens[i + 2], tokens[i + 3]
+    if (
+        _is_cap(middle)
+        and _is_cap(title)
+        and _is_cap(name)
+        and title.lower() in _TITLES_BY_FIRST_WORD
+        and title.lower() not in _HONORIFICS
+        and middle.lower() not in _ROLE_WORDS
+        and middle.lower() not in _DEPARTMENT_WORDS
+        and middle.lower() not in DEMONYMS
+        and _fold(words[0]) not in _gazetteer()
+    ):
+        return []
+    return words
 
 
 def _keeps_opening_word(word: str, mid_sentence_caps: frozenset[str] | None) -> bool:
@@ -964,10 +996,13 @@ def _mentions_of_span(
             after_preposition=(previous in _PLACE_PREPOSITIONS or located) and not possessive,
             # Only when "the" is right before the name itself, not before a
             # nationality or title that was stripped ("the Russian Vladimir Putin").
-            after_article=previous == "the"
+            # Likewise after "at": "analysts at Peel Hunt", "economists at Harwood
+            # Brothers" work at a firm (places after "at" mostly carry a place word).
+            after_article=previous in ("the", "at")
             and role is None
             and len(text.split()) > 1
             and words[0] == text.split()[0],
+            before_number=following.isdigit() and not 1800 <= int(following) <= 2100,
         )
     ]
 
@@ -1019,7 +1054,7 @@ _KIND_NOUNS = _wordset(
     "company firm maker manufacturer carrier airline insurer lender retailer supplier "
     "developer publisher broadcaster newspaper magazine journal website startup charity "
     "club side team band brand bank group party union alliance movement distributor studio "
-    "gang"
+    "gang champions rivals holders"
 )
 
 #: Capitalised department words that open a cut-down title ("and Defense Sergei Shoygu").
@@ -1049,7 +1084,8 @@ _PLACE_WORDS = _wordset(
     "governorate coast peninsula plains hills forest harbour harbor plaza lane way boulevard "
     "highway quarter palace castle stadium arena tower glacier glaciers mountain mountains "
     "range volcano reef fjord delta basin trench ridge archipelago lagoon creek estuary "
-    "straits falls marsh wetlands moor moors shelf"
+    "straits falls marsh wetlands moor moors shelf rise plateau seamount canyon shoal shoals "
+    "trough farm"
 )
 #: First words of multi-word place names ("Port Lemos", "Santa Ana", "Lake Geneva").
 _LEADING_PLACE_WORDS = _wordset("port mount mt. lake fort cape point san santa saint sao los las")
@@ -1257,6 +1293,8 @@ def _kind_of(
         return "other"
     if text in _ORG_NAMES or _has_org_word(text) or " & " in text:
         return "organization"
+    if len(words) > 1 and _named_after_place(words, gazetteer):
+        return "organization"
     letters = text.replace(".", "")
     # "RV-9", "F-35": a code with digits names a product or model, not a body.
     if letters.isupper() and letters.isalpha() and 2 <= len(letters) <= 6:
@@ -1282,15 +1320,42 @@ def _kind_of(
     return "other"
 
 
-#: Last words of the names of eras and events ("Bronze Age", "World Cup").
+#: First words that make "<word> <place>" a part of that place ("Central London").
+_PLACE_PART_WORDS = _wordset("greater inner outer downtown metropolitan rural central mid")
+
+
+def _named_after_place(words: list[str], gazetteer: dict[str, str]) -> bool:
+    """ "Forestry England", "Seafood New Zealand", "Bayern Munich": a body named for a place.
+
+    A name that ends in a known country or city after capitalised words of its own
+    is neither that place nor, by its shape, a person (a surname is seldom a known
+    place); a public body, a trade group or a club is named that way. Not when the
+    first word locates a part of the place ("Central London", "South Wales").
+    """
+    first = words[0].lower()
+    if first in _NOT_SINGLE_NAMES or first in _COMPASS_WORDS or first in _PLACE_PART_WORDS:
+        return False
+    for size in (1, 2):
+        head, tail = words[:-size], words[-size:]
+        if not head or not _is_cap(head[-1]) or head[-1].lower() in DEMONYMS:
+            continue  # "City of London", "Saudi ...": no name of its own before the place
+        place = gazetteer.get(_fold(" ".join(tail)))
+        if place is not None and place not in _ORG_CANONICAL:
+            return True
+    return False
+
+
+#: Last words of the names of eras, events and time zones ("Bronze Age", "World Cup",
+#: "Middle Ages", "Central European Time").
 _EVENT_WORDS = _wordset(
     "age era war cup championship championships games olympics marathon tour festival prize "
-    "award awards trophy grand prix"
+    "award awards trophy grand prix ages time"
 )
 #: Last words of the names of instruments and craft ("Hubble Space Telescope").
 _THING_WORDS = _wordset("telescope satellite spacecraft probe rover")
-#: Last words of the names of laws and treaties ("Proceeds of Crime Act", "Paris Accord").
-_LAW_WORDS = _wordset("act treaty accord accords protocol amendment")
+#: Last words of the names of laws, bills and treaties ("Proceeds of Crime Act", "Paris
+#: Accord", "Marine Protection Amendment Bill").
+_LAW_WORDS = _wordset("act treaty accord accords protocol amendment bill")
 _NOT_BODY_HEADS = _EVENT_WORDS | _THING_WORDS | _LAW_WORDS
 #: First words of named storms ("Storm Ulla", "Hurricane Maria"): an event, not a person.
 _STORM_WORDS = _wordset("storm hurricane typhoon cyclone")
@@ -1307,7 +1372,7 @@ _ORG_CANONICAL = frozenset(
 
 def merge_mentions(mentions: Iterable[Mention], gazetteer: dict[str, str]) -> list[_Cluster]:
     """Group mentions into entities (aliases, surnames, transliterations)."""
-    mentions = list(mentions)
+    mentions = _without_models(list(mentions))
     hints: dict[str, Counter[str]] = defaultdict(Counter)
     place_votes: Counter[str] = Counter()
     not_person: Counter[str] = Counter()
@@ -1357,6 +1422,20 @@ def merge_mentions(mentions: Iterable[Mention], gazetteer: dict[str, str]) -> li
     return _national_names(_given_aliases(merged, aliases) if aliases else merged)
 
 
+def _without_models(mentions: list[Mention]) -> list[Mention]:
+    """Drop names of two words or more that the story only ever writes before a number.
+
+    "the Hollin CrispPro 5", "Heathrow Terminal 5": a product model, a terminal or a
+    route, never who or where the story is about; a club before its score is written
+    "29-28" (no bare number), and a name also written without a number stays.
+    """
+    numbered = {m.text for m in mentions if m.before_number and " " in m.text}
+    if not numbered:
+        return mentions
+    numbered -= {m.text for m in mentions if not m.before_number}
+    return [m for m in mentions if m.text not in numbered] if numbered else mentions
+
+
 def _given_aliases(clusters: list[_Cluster], pairs: set[tuple[str, str]]) -> list[_Cluster]:
     """Merge the short names the text gives ("..., known as NSM") into their long names."""
     by_form = {form: c for c in clusters for form in c.forms}
@@ -1378,6 +1457,9 @@ def _given_aliases(clusters: list[_Cluster], pairs: set[tuple[str, str]]) -> lis
 def _national_names(clusters: list[_Cluster]) -> list[_Cluster]:
     """ "National Security Authority" into "Norwegian National Security Authority".
 
+    Also a name after an acronym into the name with it ("Champions League" into "EHF
+    Champions League"); the longer, fuller name is kept.
+
     A body is named with its nationality once and without it after; only names of
     two words or more are joined (a single "Airways" is no body's short name).
     """
@@ -1387,7 +1469,8 @@ def _national_names(clusters: list[_Cluster]) -> list[_Cluster]:
         first, _, rest = name.partition(" ")
         short = by_name.get(rest)
         if (
-            first.lower() in DEMONYMS
+            # "EHF Champions League" and "Champions League": an acronym prefix likewise.
+            (first.lower() in DEMONYMS or _is_code(first))
             and " " in rest
             and short is not None
             and short is not cluster
@@ -1491,8 +1574,20 @@ def _shortened_names(clusters: list[_Cluster]) -> list[_Cluster]:
         c.forms.most_common(1)[0][0]: c for c in clusters if c.kind in {"other", "organization"}
     }
     singles = {name: c for name, c in singles.items() if " " not in name and not c.canonical}
+    # Surnames of the story's people: an untyped "Dybdal" may be Poul Dybdal as well as
+    # his company Dybdal Vind, so it is left for the people's merge ("Dybdal Vind" is
+    # still no person); one typed a body ("Verhoeven" shares rose) goes to the company.
+    surnames = {
+        form.split()[-1] for c in clusters if c.kind == "person" for form in c.forms if " " in form
+    }
     absorbed: set[int] = set()
-    for cluster in clusters:
+    # Two long names may share the first word ("Hollin Home", "Hollin CrispPro"): the
+    # short form goes to the one the story writes most often (then the first by name),
+    # never to whichever the story's article order happens to reach first.
+    longest_first = sorted(
+        clusters, key=lambda c: (-sum(c.forms.values()), c.forms.most_common(1)[0][0])
+    )
+    for cluster in longest_first:
         if not (cluster.by_default or cluster.kind == "organization"):
             continue
         name = cluster.forms.most_common(1)[0][0]
@@ -1508,6 +1603,8 @@ def _shortened_names(clusters: list[_Cluster]) -> list[_Cluster]:
         ):
             continue
         cluster.kind, cluster.by_default = "organization", False
+        if short.kind != "organization" and name.split()[0] in surnames:
+            continue  # no cue makes the short form a body: it may be the person
         # Shown under its full name even when the short form is commoner.
         cluster.canonical = cluster.canonical or name
         cluster.absorb(short)
@@ -1807,7 +1904,7 @@ class EntityStage:
         nlp = load_spacy_pipeline() if self.use_spacy else None
         mid_caps = _mid_sentence_caps(s.text for s in story.sentences)
         mentions: list[Mention] = []
-        for sentence in story.sentences:
+        for sentence in _content_order(story):
             source = number_of.get(sentence.article_id)
             if source is None:
                 continue
@@ -1834,6 +1931,25 @@ class EntityStage:
             if len(chosen) == self.max_entities:
                 break
         return tuple(_entity(c) for c in chosen)
+
+
+def _content_order(story: Story) -> list[Sentence]:
+    """The story's sentences, articles in an order fixed by their content.
+
+    Merging keeps the first of equal candidates (a name's first-seen form, the first
+    of two equally common clusters), so the order mentions arrive in decides ties.
+    Article ids derive from paths, and the story orders articles by date then id:
+    the same texts read from another directory could merge differently. Articles
+    are ordered here by date, then a digest of their text, sentences by position.
+    """
+    keys = {
+        a.id: (a.date is None, a.date or "", stable_id(a.text, length=16)) for a in story.articles
+    }
+    return sorted(
+        story.sentences,
+        # A sentence of no listed article (none expected) falls back to its id.
+        key=lambda s: (keys.get(s.article_id) or (True, "~", s.article_id), s.position),
+    )
 
 
 def _derived_demonym(word: str, names: set[str]) -> bool:

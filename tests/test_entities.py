@@ -588,3 +588,157 @@ def test_an_acronym_written_more_often_than_its_long_name_keeps_it() -> None:
     board = result["Harbour Safety Board"]
     assert "HSB" in board.variants  # type: ignore[attr-defined]
     assert "HSB" not in result
+
+
+def _entities_with_sources(texts: tuple[str, str], sources: tuple[str, str]) -> list[tuple]:
+    story = build_story(make_article(t, source=s) for t, s in zip(texts, sources, strict=True))
+    stage = EntityStage(use_spacy=False, max_entities=40)
+    result = stage.run(story, bare_brief(story))
+    return sorted((e.name, e.kind, e.variants, e.mentions) for e in result.entities)
+
+
+def test_merging_does_not_depend_on_the_article_ids() -> None:
+    # Ids derive from paths, and the story orders articles by id: the same two texts
+    # read from two directories reach the stage in opposite orders. One article meets
+    # the product first, the other the company; the short form "Tallow" must go to
+    # the name written most often, whichever article comes first.
+    product_first = (
+        "A Tallow AirMax 3 caught fire in a kitchen in Leeds, the fire service said.\n\n"
+        "Tallow Home recalled the fryers on Tuesday after Tallow Home engineers found a fault.\n\n"
+        "Tallow said it was sorry."
+    )
+    company_first = (
+        "Tallow Home is recalling 240,000 air fryers sold in Britain.\n\n"
+        "Owners of a Tallow AirMax 3 should stop using it, Tallow Home said.\n\n"
+        "Tallow will offer refunds."
+    )
+    texts = (product_first, company_first)
+    orders = set()
+    results = []
+    for prefix in ("a", "b", "c", "d", "e", "f"):
+        sources = (f"/data/{prefix}/one.txt", f"/data/{prefix}/two.txt")
+        ids = [make_article(t, source=s).id for t, s in zip(texts, sources, strict=True)]
+        orders.add(ids[0] < ids[1])
+        results.append(_entities_with_sources(texts, sources))
+    assert orders == {True, False}  # both article orders were exercised
+    assert all(r == results[0] for r in results)
+    home = next(e for e in results[0] if e[0] == "Tallow Home")
+    assert "Tallow" in home[2]
+
+
+# ------------------------------------------------------------------ round 10 rules
+
+
+def test_a_name_ending_in_a_known_place_is_a_body() -> None:
+    result = by_name(
+        run_stage(
+            "Forestry England said the trial would start soon. Fans of Bayern Munich waited.",
+            "The plan was backed by Forestry England. Bayern Munich won again.",
+        )
+    )
+    assert result["Forestry England"].kind == "organization"  # type: ignore[attr-defined]
+    assert result["Bayern Munich"].kind == "organization"  # type: ignore[attr-defined]
+    gazetteer = entities_module._gazetteer()
+    assert not entities_module._named_after_place(["Central", "London"], gazetteer)
+    assert not entities_module._named_after_place(["City", "of", "London"], gazetteer)
+    assert entities_module._named_after_place(["Seafood", "New", "Zealand"], gazetteer)
+
+
+def test_time_zones_eras_and_bills_are_not_people_or_bodies() -> None:
+    result = by_name(
+        run_stage(
+            "It fired at 14:32 Central European Time. The Marine Protection Amendment Bill passed. "
+            "It was built like a castle of the Middle Ages.",
+            "At 14:32 Central European Time it fired. The Marine Protection Amendment Bill "
+            "was law. The Middle Ages were far away. In the Middle Ages it was not.",
+        )
+    )
+    assert result["Central European Time"].kind == "other"  # type: ignore[attr-defined]
+    assert result["Marine Protection Amendment Bill"].kind == "other"  # type: ignore[attr-defined]
+    assert result["Middle Ages"].kind == "other"  # type: ignore[attr-defined]
+
+
+def test_seabed_features_farms_and_more_organisation_heads() -> None:
+    result = by_name(
+        run_stage(
+            "Trawlers work the Chatham Rise. Southern Reach Fisheries objected. "
+            "Trading Standards officers warned buyers. The lynx left Emblehope Farm.",
+            "Southern Reach Fisheries said so. Boats still fish the Chatham Rise. "
+            "Trading Standards said the fryers were unsafe. Emblehope Farm lost no sheep.",
+        )
+    )
+    assert result["Chatham Rise"].kind == "place"  # type: ignore[attr-defined]
+    assert result["Emblehope Farm"].kind == "place"  # type: ignore[attr-defined]
+    assert result["Southern Reach Fisheries"].kind == "organization"  # type: ignore[attr-defined]
+    assert result["Trading Standards"].kind == "organization"  # type: ignore[attr-defined]
+
+
+def test_a_word_joined_by_and_to_a_title_belongs_to_the_title() -> None:
+    found = find_mentions("Oceans and Fisheries Minister Aroha Waititi backed the bill.", 1)
+    assert [(m.text, m.kind_hint) for m in found] == [("Aroha Waititi", "person")]
+    kept = find_mentions("It was agreed by Germany and Foreign Minister Ana Lopes.", 1)
+    assert [m.text for m in kept] == ["Germany", "Ana Lopes"]
+    both = find_mentions("It was signed by Tomas Hale and Health Minister Rita Moss.", 1)
+    assert [m.text for m in both] == ["Tomas Hale", "Rita Moss"]
+
+
+def test_a_name_after_an_acronym_merges_with_the_name_without_it() -> None:
+    result = by_name(
+        run_stage(
+            "Ribe won the EHF Champions League on Sunday. It was a Champions League record.",
+            "The EHF Champions League final was in Cologne. The Champions League final drew "
+            "4,000 fans.",
+        )
+    )
+    assert "Champions League" in result["EHF Champions League"].variants  # type: ignore[attr-defined]
+    assert "Champions League" not in result
+
+
+def test_a_short_form_that_is_also_a_surname_stays_with_the_person() -> None:
+    result = by_name(
+        run_stage(
+            "The money came from a local businessman, Poul Dybdal, whose company Dybdal Vind "
+            "makes turbine parts.\n\nDybdal, the chairman, paid for the arena.",
+            "Ribe won the final.\n\nThe club's chairman thanked the fans.",
+        )
+    )
+    assert result["Dybdal Vind"].kind == "organization"  # type: ignore[attr-defined]
+    assert "Dybdal" not in result["Dybdal Vind"].variants  # type: ignore[attr-defined]
+    assert "Dybdal" in result["Poul Dybdal"].variants  # type: ignore[attr-defined]
+
+
+def test_prof_without_a_full_stop_is_a_title() -> None:
+    (mention,) = find_mentions("Prof Carole Mainz said the probe was safe.", 1)
+    assert (mention.text, mention.role, mention.kind_hint) == ("Carole Mainz", "Prof", "person")
+
+
+def test_a_name_only_ever_written_before_a_model_number_is_dropped() -> None:
+    result = by_name(
+        run_stage(
+            "Tallow Home recalled the Tallow AirMax 3 on Tuesday. Tallow Home said sorry.",
+            "Owners of the Tallow AirMax 3 should stop using it, Tallow Home said.",
+        )
+    )
+    assert "Tallow AirMax" not in result
+    assert "Tallow Home" in result
+    # Written once without the number, the name stays.
+    kept = by_name(
+        run_stage(
+            "The Tallow AirMax 3 overheated. Tallow Home said sorry.",
+            "Owners of a Tallow AirMax should stop using it, Tallow Home said.",
+        )
+    )
+    assert "Tallow AirMax" in kept
+
+
+def test_a_name_after_at_or_after_champions_is_no_person() -> None:
+    result = by_name(
+        run_stage(
+            "Analysts at Harwood Brothers said the price was fair. Hungarian champions "
+            "Pannon Veszprem lost the final.",
+            "The deal was praised by analysts at Harwood Brothers. The final was lost by "
+            "Pannon Veszprem.",
+        )
+    )
+    assert result["Harwood Brothers"].kind == "organization"  # type: ignore[attr-defined]
+    assert result["Pannon Veszprem"].kind == "organization"  # type: ignore[attr-defined]
