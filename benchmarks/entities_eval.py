@@ -22,8 +22,9 @@ Usage::
 
 Later held-out sets (``own-heldout3-*`` to ``own-heldout6-*``: four stories each, business,
 sport, politics, science; ``own-heldout7-*`` to ``own-heldout9-*``: five stories each;
-``own-heldout10-*``: six; two articles a story) were each written after a round of rules was
-frozen and scored once;
+``own-heldout10-*`` and ``own-heldout11-*``: six; two articles a story) were each written after
+a round of rules was frozen and scored once (``own-heldout11`` replicates ``own-heldout10`` with the
+round-10 rules unchanged);
 docs/benchmarks.md ("Timeline and entities") lists the rounds and their figures.
 """
 
