@@ -16,10 +16,18 @@ principal component removed. It prints
    neighbours;
 2. B-cubed F1 and F1 (stories of 6+) for a grid of blends of embedding cosine
    into the candidate pairs' similarity (after the expansion, before the density
-   correction) and of thresholds, with and without the embedding's own nearest
-   neighbours added to the candidate pairs.
+   correction) and of thresholds; ``--short-only`` scales the blend like the
+   expansion (full for articles of at most 40 features); ``--knn`` adds each
+   article's N nearest neighbours by embedding cosine (exact, blocked) to the
+   candidate pairs; ``--synonyms k:least:weight`` adds to each hashed word the
+   weight of its k nearest words (soft TF-IDF); ``--neighbors`` widens the TF-IDF
+   candidate search instead (a control for "more pairs").
 
-    nice -n 10 python benchmarks/story_embeddings.py --vectors /tmp/emb.npz
+Result (docs/benchmarks.md, "What did not help", round 4): no variant raised F1
+by more than 0.0016 on a pile at v3's F1 (stories of 6+), so nothing shipped.
+
+    nice -n 10 python scripts/train_embeddings.py --words 50000 --dims 128 --out /tmp/emb.npz
+    nice -n 10 python benchmarks/story_embeddings.py --vectors /tmp/emb.npz --knn 5,10
 """
 
 from __future__ import annotations
@@ -220,16 +228,27 @@ def synonym_matrix(emb: Embeddings, k: int, least: float) -> sp.csr_matrix:
     )
 
 
-def merges(grouper, prep: dict, rows, cols, sims, dense_sims, blends, thresholds, vectors=None):
+def short_share(grouper, vectors: sp.csr_matrix, rows, cols) -> np.ndarray:
+    """Per pair: the larger of its two articles' expansion shares (1 for a short article)."""
+    length = np.diff(vectors.indptr).astype(np.float64)
+    share = np.minimum(1.0, grouper.expansion_features / np.maximum(length, 1.0))
+    return np.maximum(share[rows], share[cols])
+
+
+def merges(
+    grouper, prep: dict, rows, cols, sims, dense_sims, blends, thresholds, vectors=None, short=False
+):
     """The v3 merge with each ``blend`` of embedding cosine mixed into the expanded
-    similarity (before the density correction), at each threshold."""
+    similarity (before the density correction), at each threshold; with ``short``
+    the blend is scaled by the pair's short-article share, as the expansion is."""
     from newsbrief.cluster import WEAK_PAIR_SHARE, average_link
 
     n = len(prep["usable"])
     vectors = prep["vectors"] if vectors is None else vectors
     expanded = grouper.expanded_similarities(vectors, rows, cols, sims)
+    scale = short_share(grouper, vectors, rows, cols) if short else 1.0
     for blend in blends:
-        mixed = (1 - blend) * expanded + blend * dense_sims
+        mixed = (1 - blend * scale) * expanded + blend * scale * dense_sims
         adjusted = grouper.adjusted_similarities(n, rows, cols, mixed)
         for threshold in thresholds:
             strong = adjusted >= threshold * WEAK_PAIR_SHARE
@@ -249,17 +268,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-pc", action="store_true", help="do not remove the first PC")
     parser.add_argument("--blends", default="0,0.1,0.2,0.3,0.4")
     parser.add_argument("--thresholds", default="0.18,0.20,0.22,0.24,0.26")
-    parser.add_argument("--knn", type=int, default=0, help="add each article's N dense neighbours")
+    parser.add_argument(
+        "--knn", default="", help="comma list N: also add each article's N dense neighbours"
+    )
     parser.add_argument("--piles", default="A,B")
     parser.add_argument(
         "--synonyms", default="", help="k:least:weight list: add each word's k nearest words"
     )
     parser.add_argument("--diagnostics-only", action="store_true")
+    parser.add_argument(
+        "--short-only", action="store_true", help="blend only as much as the expansion weight"
+    )
+    parser.add_argument(
+        "--neighbors", type=int, default=20, help="TF-IDF candidates per article (control)"
+    )
     args = parser.parse_args(argv)
 
     from newsbrief.cluster import StoryGrouper, _pair_cosines
 
-    grouper = StoryGrouper()
+    grouper = StoryGrouper(n_neighbors=args.neighbors)
     emb = Embeddings(args.vectors, args.dims or None)
     started = time.perf_counter()
     piles = tuning_piles(args.data)
@@ -298,6 +325,14 @@ def main(argv: list[str] | None = None) -> int:
             ],
         ]:
             print(f"| {label} | {average_precision(values, same):.3f} |")
+        short = short_share(grouper, prep["vectors"], rows, cols) >= 1.0
+        print(
+            f"\npairs with a short article (<= {grouper.expansion_features} features): "
+            f"{int(short.sum()):,}, AP TF-IDF {average_precision(sims[short], same[short]):.3f}, "
+            f"expanded {average_precision(expanded[short], same[short]):.3f}, "
+            f"embedding {average_precision(dense[short], same[short]):.3f}, expanded + 0.2 x "
+            f"embedding {average_precision((0.8 * expanded + 0.2 * dense)[short], same[short]):.3f}"
+        )
         # Gold pairs: how many each representation ranks among an article's top 20.
         members: dict[str, list[int]] = {}
         for local, lab in enumerate(labels.tolist()):
@@ -346,21 +381,21 @@ def main(argv: list[str] | None = None) -> int:
                 f"density-corrected expanded {ap:.3f}"
             )
             grids.append((f"synonyms {spec}", rows, cols, ssims, dense, soft))
-        if args.knn:
-            kr, kc = dense_neighbours(docs, args.knn)
+        for k in (int(x) for x in args.knn.split(",") if x):
+            kr, kc = dense_neighbours(docs, k)
             lo, hi = np.minimum(kr, kc), np.maximum(kr, kc)
             keys = np.union1d(rows * n + cols, lo * n + hi)
             ar, ac = keys // n, keys % n
             asims = _pair_cosines(prep["vectors"], ar, ac)
             adense = np.einsum("ij,ij->i", docs[ar], docs[ac])
-            grids.append((f"+ dense top-{args.knn}", ar, ac, asims, adense, None))
+            grids.append((f"+ dense top-{k}", ar, ac, asims, adense, None))
         print("\n| pairs | blend | threshold | B3 P | B3 R | B3 F1 | F1 (6+) | stories |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         blends = [float(x) for x in args.blends.split(",")]
         thresholds = [float(x) for x in args.thresholds.split(",")]
         for label, r, c, s, d, vec in grids:
             for blend, threshold, merged in merges(
-                grouper, prep, r, c, s, d, blends, thresholds, vec
+                grouper, prep, r, c, s, d, blends, thresholds, vec, args.short_only
             ):
                 p, rec, f, f6, k = score(prep, merged)
                 print(
