@@ -109,7 +109,8 @@ class Embeddings:
         a: float = 1e-3,
         remove_pc: bool = True,
     ) -> np.ndarray:
-        """Unit-length document vectors: weighted mean word vector, first PC removed."""
+        """Unit-length document vectors: weighted mean word vector, first PC removed (the
+        training documents' one, or the pile's when only some dimensions are used)."""
         if weighting == "sif":
             w = a / (a + self.probability)
         elif weighting == "idf":
@@ -117,12 +118,9 @@ class Embeddings:
             w = np.log((1 + counts.shape[0]) / (1 + df)) + 1
         else:
             w = np.ones(counts.shape[1])
-        m = (
-            counts.multiply(w[None, :].astype(np.float32)).tocsr()
-            if weighting != "sublinear"
-            else counts
-        )
-        docs = np.asarray(m @ self.vectors, dtype=np.float32)
+        # The weighted sum: its direction is the weighted mean's (rows are normalised).
+        weighted = counts.multiply(w[None, :].astype(np.float32)).tocsr()
+        docs = np.asarray(weighted @ self.vectors, dtype=np.float32)
         if remove_pc:
             pc = self.pc
             if pc is None:
