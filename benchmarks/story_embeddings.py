@@ -24,7 +24,8 @@ principal component removed. It prints
    candidate search instead (a control for "more pairs").
 
 Result (docs/benchmarks.md, "What did not help", round 4): no variant raised F1
-by more than 0.0016 on a pile at v3's F1 (stories of 6+), so nothing shipped.
+by more than 0.0016 on a pile at v3's F1 (stories of 6+), and dense neighbours did
+about as well as a wider TF-IDF search (``--neighbors 30``), so nothing shipped.
 
     nice -n 10 python scripts/train_embeddings.py --words 50000 --dims 128 --out /tmp/emb.npz
     nice -n 10 python benchmarks/story_embeddings.py --vectors /tmp/emb.npz --knn 5,10
