@@ -19,12 +19,13 @@ Usage::
 
     python benchmarks/entities_eval.py [--seeds ../shared/seeds] [--gold benchmarks/annotations/entities_gold.json]
     python benchmarks/entities_eval.py --sets own-heldout8 --show-errors   # one group of sets
+    python benchmarks/entities_eval.py --by-cue   # precision by the cue each kind came from
 
 Later held-out sets (``own-heldout3-*`` to ``own-heldout6-*``: four stories each, business,
 sport, politics, science; ``own-heldout7-*`` to ``own-heldout9-*``: five stories each;
-``own-heldout10-*`` and ``own-heldout11-*``: six; two articles a story) were each written after
+``own-heldout10-*`` to ``own-heldout12-*``: six; two articles a story) were each written after
 a round of rules was frozen and scored once (``own-heldout11`` replicates ``own-heldout10`` with the
-round-10 rules unchanged);
+round-10 rules unchanged; ``own-heldout12`` was written after round 11);
 docs/benchmarks.md ("Timeline and entities") lists the rounds and their figures.
 """
 
