@@ -19,12 +19,13 @@ Usage::
 
     python benchmarks/entities_eval.py [--seeds ../shared/seeds] [--gold benchmarks/annotations/entities_gold.json]
     python benchmarks/entities_eval.py --sets own-heldout8 --show-errors   # one group of sets
+    python benchmarks/entities_eval.py --by-cue   # precision by the cue each kind came from
 
 Later held-out sets (``own-heldout3-*`` to ``own-heldout6-*``: four stories each, business,
 sport, politics, science; ``own-heldout7-*`` to ``own-heldout9-*``: five stories each;
-``own-heldout10-*`` and ``own-heldout11-*``: six; two articles a story) were each written after
+``own-heldout10-*`` to ``own-heldout12-*``: six; two articles a story) were each written after
 a round of rules was frozen and scored once (``own-heldout11`` replicates ``own-heldout10`` with the
-round-10 rules unchanged);
+round-10 rules unchanged; ``own-heldout12`` was written after round 11);
 docs/benchmarks.md ("Timeline and entities") lists the rounds and their figures.
 """
 
@@ -34,10 +35,13 @@ import argparse
 import json
 import sys
 import warnings
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import ClassVar
 
-from newsbrief.entities import EntityStage
-from newsbrief.model import Entity
+from newsbrief.entities import EVIDENCE, EntityStage
+from newsbrief.model import Brief, Entity, Story
 from newsbrief.pipeline import Pipeline, brief
 from newsbrief.registry import summarizers
 
@@ -52,16 +56,34 @@ def _key(text: str) -> str:
     return text[4:] if text.startswith("the ") else text
 
 
-def predict(path: Path, max_entities: int) -> tuple[Entity, ...]:
-    """Entities of the story in ``path`` (the default pipeline, lead summarizer for speed)."""
+@dataclass(frozen=True, slots=True)
+class _Recording:
+    """The entity stage, keeping the cue each listed entity's kind came from."""
+
+    kind: ClassVar[str] = "brief"
+    name: ClassVar[str] = "entities.v1"
+
+    stage: EntityStage
+    evidence: list[str] = field(default_factory=list)
+
+    def run(self, story: Story, brief: Brief) -> Brief:
+        listed = self.stage.evidence(story, brief)
+        self.evidence[:] = [cue for _, cue in listed]
+        return replace(brief, entities=tuple(entity for entity, _ in listed))
+
+
+def predict(path: Path, max_entities: int) -> tuple[tuple[Entity, ...], list[str]]:
+    """Entities of the story in ``path`` (the default pipeline, lead summarizer for speed),
+    and the cue each one's kind came from."""
+    recording = _Recording(EntityStage(max_entities=max_entities, use_spacy=False))
     pipeline = (
         Pipeline.default()
         .replace("summarize", summarizers.get("lead.v1")())
-        .replace("entities", EntityStage(max_entities=max_entities, use_spacy=False))
+        .replace("entities", recording)
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return brief([path], pipeline=pipeline).entities
+        return brief([path], pipeline=pipeline).entities, list(recording.evidence)
 
 
 def score(predicted: tuple[Entity, ...], gold: list[dict]) -> dict[str, object]:
@@ -73,6 +95,7 @@ def score(predicted: tuple[Entity, ...], gold: list[dict]) -> dict[str, object]:
     seen: set[int] = set()
     correct = name_only = splits = 0
     errors = []
+    verdicts: list[bool] = []  # per prediction: counted correct
     for entity in predicted:
         matched = {
             spelling[_key(n)] for n in (entity.name, *entity.variants) if _key(n) in spelling
@@ -80,10 +103,12 @@ def score(predicted: tuple[Entity, ...], gold: list[dict]) -> dict[str, object]:
         if len(matched) != 1:
             why = "not a gold entity" if not matched else "merges different entities"
             errors.append(f"{entity.name} ({entity.kind}): {why}")
+            verdicts.append(False)
             continue
         (index,) = matched
         name_only += 1
-        if entity.kind in gold[index]["kinds"]:
+        verdicts.append(entity.kind in gold[index]["kinds"])
+        if verdicts[-1]:
             correct += 1
         else:
             errors.append(
@@ -101,6 +126,7 @@ def score(predicted: tuple[Entity, ...], gold: list[dict]) -> dict[str, object]:
         "found": len(seen),
         "gold": len(gold),
         "errors": errors,
+        "verdicts": verdicts,
     }
 
 
@@ -109,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="the seed articles")
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     parser.add_argument("--show-errors", action="store_true", help="list every error")
+    parser.add_argument(
+        "--by-cue", action="store_true", help="precision by the cue each kind came from"
+    )
     parser.add_argument(
         "--sets", default="", help="only the sets whose names start with this (e.g. own-heldout3)"
     )
@@ -120,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     totals: dict[int, list[int]] = {}
     errors: list[str] = []
+    # (cue, kind) -> [listed, correct], per list size
+    by_cue: dict[int, defaultdict[tuple[str, str], list[int]]] = {
+        size: defaultdict(lambda: [0, 0]) for size in (12, 40)
+    }
     for name, spec in gold["sets"].items():
         if not name.startswith(args.sets):
             continue
@@ -130,7 +163,11 @@ def main(argv: list[str] | None = None) -> int:
             )
             continue
         for size in (12, 40):
-            result = score(predict(path, size), spec["entities"])
+            predicted, cues = predict(path, size)
+            result = score(predicted, spec["entities"])
+            for entity, cue, right in zip(predicted, cues, result["verdicts"], strict=True):  # type: ignore[call-overload]
+                by_cue[size][(cue, entity.kind)][0] += 1
+                by_cue[size][(cue, entity.kind)][1] += right
             row = totals.setdefault(size, [0, 0, 0, 0])
             for i, key in enumerate(("n", "correct", "name_only", "splits")):
                 row[i] += int(result[key])  # type: ignore[call-overload]
@@ -146,6 +183,20 @@ def main(argv: list[str] | None = None) -> int:
             f"| **all** | top {size} | {n} | {correct} | {correct / max(n, 1):.3f} | "
             f"{name_only / max(n, 1):.3f} | {splits} | |"
         )
+    if args.by_cue:
+        print("\nPrecision by the cue the kind came from:\n")
+        print("| cue | kind | top 12 listed | top 12 correct | top 40 listed | top 40 correct |")
+        print("| --- | --- | ---: | ---: | ---: | ---: |")
+        keys = sorted(
+            set(by_cue[12]) | set(by_cue[40]),
+            key=lambda k: (EVIDENCE.index(k[0]) if k[0] in EVIDENCE else 99, k[1]),
+        )
+        for cue, kind in keys:
+            cells = []
+            for size in (12, 40):
+                listed, right = by_cue[size].get((cue, kind), [0, 0])
+                cells.append(f"{listed} | {right}" + (f" ({right / listed:.2f})" if listed else ""))
+            print(f"| {cue} | {kind} | {' | '.join(cells)} |")
     if args.show_errors:
         print()
         for error in errors:
@@ -153,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\ncommand: python benchmarks/entities_eval.py --seeds {args.seeds} --gold {args.gold}"
         + (f" --sets {args.sets}" if args.sets else "")
+        + (" --by-cue" if args.by_cue else "")
     )
     return 0
 

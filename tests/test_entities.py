@@ -742,3 +742,113 @@ def test_a_name_after_at_or_after_champions_is_no_person() -> None:
     )
     assert result["Harwood Brothers"].kind == "organization"  # type: ignore[attr-defined]
     assert result["Pannon Veszprem"].kind == "organization"  # type: ignore[attr-defined]
+
+
+def test_a_kind_with_no_cue_ranks_below_clearly_typed_entities() -> None:
+    # "Varnholt" (no cue: "other") is named more often than Lena Brask or Oslo, but
+    # its kind is a guess, so the list ranks it after them; its evidence says so.
+    texts = (
+        "They said Varnholt was quiet, that Varnholt was calm and Varnholt grey. Minister "
+        "Lena Brask spoke in Oslo.",
+        "We found Varnholt cold and Varnholt wet. Minister Lena Brask flew to Oslo.",
+    )
+    story = story_of(*texts)
+    listed = EntityStage(use_spacy=False).evidence(story, bare_brief(story))
+    cues = {entity.name: cue for entity, cue in listed}
+    assert cues["Lena Brask"] == "title"
+    assert cues["Varnholt"] == "default"
+    names = [entity.name for entity, _ in listed]
+    assert names.index("Varnholt") > names.index("Lena Brask")
+    assert names.index("Varnholt") > names.index("Oslo")
+    assert all(cue in entities_module.EVIDENCE for _, cue in listed)
+    # ``entities`` lists the same entities in the same order.
+    stage = EntityStage(use_spacy=False)
+    assert [e.name for e in stage.entities(story, bare_brief(story))] == names
+
+
+def test_a_hyphenated_title_is_a_title() -> None:
+    (mention,) = find_mentions("Vice-Admiral Laurent Kerbrat said the hull had held.", 1)
+    assert (mention.text, mention.role, mention.kind_hint) == (
+        "Laurent Kerbrat",
+        "Vice-Admiral",
+        "person",
+    )
+    # A hyphenated name of no title words is left alone.
+    (place,) = find_mentions("All roads were shut in North Rhine-Westphalia.", 1)
+    assert (place.text, place.role) == ("North Rhine-Westphalia", None)
+
+
+def test_a_person_after_a_title_is_split_from_the_town_they_serve() -> None:
+    texts = [m.text for m in find_mentions("Mayor Petra Kersting of Wuppertal said no.", 1)]
+    assert texts == ["Petra Kersting", "Wuppertal"]
+    # Without a title, "X Y of Z" with an unknown one-word Z stays whole.
+    texts = [m.text for m in find_mentions("It went to Brenna Hall of Kestwick.", 1)]
+    assert texts == ["Brenna Hall of Kestwick"]
+
+
+def test_bays_gulfs_and_isles_of_a_name_are_places() -> None:
+    result = by_name(
+        run_stage(
+            "Oil reached the Bay of Ardmoor on Monday. The Isle of Tarran was spared.",
+            "Crews cleaned the Bay of Ardmoor. Ferries to the Isle of Tarran ran.",
+        )
+    )
+    assert result["Bay of Ardmoor"].kind == "place"  # type: ignore[attr-defined]
+    assert result["Isle of Tarran"].kind == "place"  # type: ignore[attr-defined]
+
+
+def test_a_first_name_alone_is_no_company_short_form_when_the_surname_is_used() -> None:
+    result = by_name(
+        run_stage(
+            'The rider Jonas Vandaele was banned. Vandaele denied it. "Jonas has never cheated," '
+            "his wife said.",
+            'Jonas Vandaele will appeal, Vandaele said. "Jonas is innocent," a friend said.',
+        )
+    )
+    assert result["Jonas Vandaele"].kind == "person"  # type: ignore[attr-defined]
+    assert "Vandaele" in result["Jonas Vandaele"].variants  # type: ignore[attr-defined]
+
+
+def test_ships_named_by_a_vessel_noun_are_other() -> None:
+    (ship,) = [
+        m
+        for m in find_mentions("Oil leaked from the Helios Dawn, the tanker stuck on rocks.", 1)
+        if m.text == "Helios Dawn"
+    ]
+    assert ship.kind_hint == "other"
+    (ship,) = find_mentions("Two tugs reached the tanker Helios Dawn on Friday.", 1)
+    assert ship.kind_hint == "other"
+    # "a retired ferry engineer" is an engineer, not a ferry.
+    (person,) = find_mentions("It was found by Calum Moray, a retired ferry engineer.", 1)
+    assert person.kind_hint is None
+
+
+def test_according_to_and_staff_from_give_no_place() -> None:
+    (source,) = find_mentions("The cost rose, according to Diane Fallow.", 1)
+    assert not source.after_preposition
+    (union,) = find_mentions("Union officials from Unitra said no.", 1)
+    assert not union.after_preposition
+    (town,) = find_mentions("They said volunteers came from Bragança on Sunday.", 1)
+    assert town.after_preposition
+
+
+def test_party_labels_openers_and_hyphenated_participles_are_not_name_words() -> None:
+    assert [m.text for m in find_mentions("Democrat Joanne Whitby won the seat.", 1)] == [
+        "Joanne Whitby"
+    ]
+    assert [m.text for m in find_mentions('"If Calum had not walked past," she said.', 1)] == [
+        "Calum"
+    ]
+    assert find_mentions("Four Danish lynx were released.", 1) == []
+    assert [m.text for m in find_mentions("Toronto-listed Halbard Copper Corp fell.", 1)] == [
+        "Halbard Copper Corp"
+    ]
+
+
+def test_an_apposition_for_the_newspaper_is_no_newspaper() -> None:
+    (mention,) = [
+        m
+        for m in find_mentions("Ines Quiral, a former reporter for the newspaper El Sol, won.", 1)
+        if m.text == "Ines Quiral"
+    ]
+    assert mention.kind_hint is None
