@@ -10,7 +10,8 @@ order, exactly as ``rouge_score`` would count them) minus the selector's own
 pick's. A ``HistGradientBoostingRegressor`` with a fixed seed learns that gain;
 its trees are exported to ``newsbrief/data/summary_reranker.npz``.
 
-``--eval`` instead scores the file ``--out`` on the clusters given (e.g.
+``--holdout K`` first fits without the last K clusters and reports on them (how the
+choices of docs/benchmarks.md were made). ``--eval`` instead scores the file ``--out`` on the clusters given (e.g.
 ``--split val --start 0 --n 5622``), reporting the own pick, the reranked pick and the best candidate
 (the ceiling) in the same fast ROUGE. Candidate data are cached in ``--cache``.
 
@@ -21,7 +22,6 @@ its trees are exported to ``newsbrief/data/summary_reranker.npz``.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import functools
 import itertools
 import json
@@ -42,11 +42,9 @@ from newsbrief.summarize.coverage import NewsbriefSummarizer
 from newsbrief.summarize.features import analyse
 from newsbrief.summarize.learned import TreeEnsemble, load_model, trees_from_archive
 from newsbrief.summarize.rerank import (
-    CONCEPT_SUMMARY_FEATURES,
     SUMMARY_FEATURE_NAMES,
     candidates,
     summary_features,
-    top_concept_probability,
 )
 
 OUT = Path(__file__).resolve().parents[1] / "newsbrief" / "data" / "summary_reranker.npz"
@@ -83,12 +81,10 @@ def rouge_12(tokens: list[str], ref1: Counter, ref2: Counter, n_ref1: int, n_ref
 
 
 _PRIORS: list[tuple[dict[str, float], float]] = []
-_CONCEPT_MODEL: list[str] = []
 
 
-def _init_worker(priors: tuple[dict[str, float], float] | None, concept_model: str = "") -> None:
+def _init_worker(priors: tuple[dict[str, float], float] | None) -> None:
     _PRIORS[:] = [priors] if priors else []
-    _CONCEPT_MODEL[:] = [concept_model] if concept_model else []
 
 
 def _cluster_rows(job) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -106,20 +102,8 @@ def _cluster_rows(job) -> list[tuple[np.ndarray, np.ndarray]]:
     out = []
     for words in budgets:
         budget = Budget(max_words=words)
-        probability = None
-        if _CONCEPT_MODEL:
-            probability = top_concept_probability(
-                dataclasses.replace(selector, concept_model=_CONCEPT_MODEL[0]),
-                story,
-                analysis,
-                scores,
-                priors,
-                default_prior,
-            )
-        found = candidates(selector, story, analysis, scores, budget, None, None, probability)
-        x = summary_features(
-            found, story, analysis, scores, budget, priors, default_prior, None, probability
-        )
+        found = candidates(selector, story, analysis, scores, budget)
+        x = summary_features(found, story, analysis, scores, budget, priors, default_prior)
         labels = []
         for candidate in found:
             tokens: list[str] = []
@@ -133,19 +117,14 @@ def _cluster_rows(job) -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 def build(
-    pairs,
-    budgets: list[int],
-    jobs: int,
-    priors: tuple[dict[str, float], float] | None,
-    concept_model: str = "",
+    pairs, budgets: list[int], jobs: int, priors: tuple[dict[str, float], float] | None
 ) -> dict[str, np.ndarray]:
     """Stacked candidate rows of all stories and budgets, with group and budget ids.
-    ``priors`` (word priors and the default) replace the shipped ones when given;
-    ``concept_model`` (a file) fills the concept features (else they are 0)."""
+    ``priors`` (word priors and the default) replace the shipped ones when given."""
     from multiprocessing import Pool
 
     work = [(pair, budgets) for pair in pairs if pair[0].sentences]
-    with Pool(jobs, initializer=_init_worker, initargs=(priors, concept_model)) as pool:
+    with Pool(jobs, initializer=_init_worker, initargs=(priors,)) as pool:
         results = pool.map(_cluster_rows, work, chunksize=16)
     xs, ys, groups, budget_of = [], [], [], []
     group = 0
@@ -208,13 +187,10 @@ def dataset(args) -> dict[str, np.ndarray]:
     pieces = []
     for start in range(args.start, args.start + args.n, STORY_CHUNK):
         n = min(STORY_CHUNK, args.start + args.n - start)
-        tag = f"-{args.concept_model.stem}" if args.concept_model else ""
-        path = args.cache / f"rerank-{args.split}-{start}-{n}-{budgets}{tag}.npz"
+        path = args.cache / f"rerank-{args.split}-{start}-{n}-{budgets}.npz"
         if not path.exists():
             pairs = load_pairs(args.data, args.split, start, n, args.cache)
-            concept_model = str(args.concept_model.resolve()) if args.concept_model else ""
-            built = build(pairs, args.words, args.jobs, held_out_priors(args), concept_model)
-            np.savez(path, **built)
+            np.savez(path, **build(pairs, args.words, args.jobs, held_out_priors(args)))
         with np.load(path) as stored:
             pieces.append({k: stored[k] for k in stored.files})
     offset = 0
@@ -274,14 +250,6 @@ def fit(d: dict[str, np.ndarray], args):
     return model
 
 
-def feature_names(args) -> tuple[str, ...]:
-    """The summary features a model is fitted on: without the concept features unless
-    a ``--concept-model`` fills them."""
-    if args.concept_model and not args.without_concepts:
-        return SUMMARY_FEATURE_NAMES
-    return tuple(n for n in SUMMARY_FEATURE_NAMES if n not in CONCEPT_SUMMARY_FEATURES)
-
-
 def save(model, args, n_features: int) -> None:
     """Export the fitted trees (checked against scikit-learn) to ``args.out``."""
     arrays = export_trees(model, n_features)
@@ -289,8 +257,7 @@ def save(model, args, n_features: int) -> None:
     meta = {
         "baseline": baseline,
         "depth": int(arrays["depth"]),
-        "feature_names": list(feature_names(args)),
-        "concept_model": args.concept_model.name if args.concept_model else "",
+        "feature_names": list(SUMMARY_FEATURE_NAMES),
         "trained_on": f"multinews {args.split} clusters {args.start}..{args.start + args.n - 1}",
         "budgets": args.words,
         "label": f"R-1 F + {args.r2_weight} x R-2 F minus the own pick's",
@@ -307,12 +274,9 @@ def save(model, args, n_features: int) -> None:
 
 
 def ensemble(path: Path) -> TreeEnsemble:
-    """A reranker file as a ``TreeEnsemble`` over ``SUMMARY_FEATURE_NAMES``'s columns (any
-    path, not only the packaged one)."""
+    """A reranker file as a ``TreeEnsemble`` (any path, not only the packaged one)."""
     with np.load(path, allow_pickle=False) as archive:
-        meta = json.loads(str(archive["meta"]))
-        columns = np.array([SUMMARY_FEATURE_NAMES.index(n) for n in meta["feature_names"]])
-        return trees_from_archive(archive, meta, columns)
+        return trees_from_archive(archive, json.loads(str(archive["meta"])))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -335,17 +299,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--eval", action="store_true", help="score --out on these clusters")
     parser.add_argument(
-        "--concept-model",
-        type=Path,
-        default=None,
-        help="concept model file filling the concept features (newsbrief.v3's reranker)",
-    )
-    parser.add_argument(
-        "--without-concepts",
-        action="store_true",
-        help="fit without the concept features (the same candidates, for comparison)",
-    )
-    parser.add_argument(
         "--holdout", type=int, default=0, help="also fit without the last N clusters, report them"
     )
     args = parser.parse_args(argv)
@@ -358,17 +311,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.eval:
         report(d, ensemble(args.out).predict(d["x"]))
         return 0
-    columns = [SUMMARY_FEATURE_NAMES.index(n) for n in feature_names(args)]
-    d["x"] = d["x"][:, columns]
     if args.holdout:
-        # Groups are numbered per (cluster, budget): the last clusters' groups.
+        # Groups are numbered per (cluster, budget), clusters in order: the last ones'.
         cut = d["group"].max() + 1 - args.holdout * len(args.words)
-        fitted, held = d["group"] < cut, d["group"] >= cut
-        part = {k: v[fitted] for k, v in d.items()}
-        rest = {k: v[held] for k, v in d.items()}
-        print(
-            f"holdout: fitted on {int(cut) // len(args.words)} clusters, the last {args.holdout}:"
-        )
+        part = {k: v[d["group"] < cut] for k, v in d.items()}
+        rest = {k: v[d["group"] >= cut] for k, v in d.items()}
+        print(f"holdout: fitted without the last {args.holdout} clusters, scored on them:")
         report(rest, fit(part, args).predict(rest["x"]))
     model = fit(d, args)
     report(d, model.predict(d["x"]))

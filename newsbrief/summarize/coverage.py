@@ -57,11 +57,6 @@ import scipy.sparse as sp
 from newsbrief.model import Budget, Selection, Story
 from newsbrief.registry import summarizers
 from newsbrief.summarize.base import make_selection
-from newsbrief.summarize.concepts import (
-    DEFAULT_CONCEPT_MODEL,
-    concept_probabilities,
-    load_concept_model,
-)
 from newsbrief.summarize.features import FEATURE_NAMES, StoryAnalysis, analyse
 from newsbrief.summarize.learned import DEFAULT_MODEL, load_model
 from newsbrief.summarize.rerank import DEFAULT_RERANKER, load_reranker, rerank
@@ -88,12 +83,6 @@ class NewsbriefSummarizer:
     #: Summary-level reranker file (``newsbrief.summarize.rerank``); "" picks without it.
     reranker: str = DEFAULT_RERANKER
     min_content_words: int = 3
-    #: Weight of the supervised concept coverage (``newsbrief.summarize.concepts``):
-    #: each content bigram (unigram) a sentence newly covers adds this times its
-    #: predicted chance of being in a human summary to the sentence's value.
-    concept_weight: float = 0.0
-    unigram_concept_weight: float = 0.0
-    concept_model: str = DEFAULT_CONCEPT_MODEL
     min_words: int = 6
     max_sentence_words: int = 80
 
@@ -105,8 +94,6 @@ class NewsbriefSummarizer:
             "dangling_penalty",
             "swap_passes",
             "min_content_words",
-            "concept_weight",
-            "unigram_concept_weight",
         ):
             if getattr(self, field_name) < 0:
                 raise ValueError(f"{field_name} must be >= 0")
@@ -129,33 +116,12 @@ class NewsbriefSummarizer:
         model = load_model(self.model)
         analysis = analyse(story, model.priors, model.default_prior)
         scores = model.trees.predict(analysis.features)
-        extra = self.concept_values(story, analysis, scores, model.priors, model.default_prior)
         if self.reranker:
             reranker = load_reranker(self.reranker)
-            picked = rerank(self, story, analysis, scores, budget, reranker, concept_value=extra)
+            picked = rerank(self, story, analysis, scores, budget, reranker)
         else:
-            picked = self.pick(story, analysis, scores, budget, concept_value=extra)
+            picked = self.pick(story, analysis, scores, budget)
         return make_selection(story, picked, scores)
-
-    def concept_values(
-        self,
-        story: Story,
-        analysis: StoryAnalysis,
-        scores: np.ndarray,
-        priors: dict[str, float],
-        default_prior: float,
-    ) -> np.ndarray | None:
-        """What covering each concept of ``analysis.concepts`` adds to a summary's value
-        (``concept_weight`` x its predicted chance of being in a human summary), or None
-        when the supervised concept coverage is off. ``priors`` are the word priors the
-        scores were computed with."""
-        if not (self.concept_weight or self.unigram_concept_weight):
-            return None
-        probability = concept_probabilities(
-            story, analysis, scores, priors, default_prior, load_concept_model(self.concept_model)
-        )
-        kind_weight = np.where(analysis.is_bigram, self.concept_weight, self.unigram_concept_weight)
-        return probability * kind_weight
 
     def pick(
         self,
@@ -164,14 +130,12 @@ class NewsbriefSummarizer:
         scores: np.ndarray,
         budget: Budget,
         dense: np.ndarray | None = None,
-        concept_value: np.ndarray | None = None,
     ) -> list[int]:
         """Indexes of the sentences ``summarize`` selects, given the story's analysis and
         learned scores (so variants of the selection can share one analysis).
 
         ``dense``, optional, is ``analysis.similarity`` as a dense array, for callers
-        that run several selections on one small story (the same picks, faster).
-        ``concept_value`` is ``concept_values``'s result (None: no supervised concepts)."""
+        that run several selections on one small story (the same picks, faster)."""
         sentences = story.sentences
         value = np.maximum(scores, 0.0)
         if self.dangling_penalty:
@@ -189,9 +153,6 @@ class NewsbriefSummarizer:
         # Scale coverage to the modular part so the weight means the same for any story.
         scale = modular.sum() / total if total > 0 else 0.0
         uncovered = self.coverage_weight * scale * weights
-        if concept_value is not None:
-            uncovered = uncovered + concept_value
-        dynamic = bool(self.coverage_weight) or concept_value is not None
         concepts = analysis.concepts
 
         allowed = (lengths >= min(self.min_words, budget.max_words)) & (
@@ -215,7 +176,7 @@ class NewsbriefSummarizer:
         remaining = budget.max_words
         picked: list[int] = []
         ratios = modular / denominators
-        if not dynamic and np.all(np.isfinite(ratios)):
+        if not self.coverage_weight and np.all(np.isfinite(ratios)):
             # Without the coverage term a sentence's gain never changes, so the greedy
             # meets the sentences in one fixed order (best ratio first, ties by index,
             # as ``np.argmax`` breaks them) and only the budget and the redundancy cut
@@ -228,7 +189,7 @@ class NewsbriefSummarizer:
                 fits = allowed & (lengths <= remaining)
                 if not fits.any():
                     break
-                gains = modular + concepts @ uncovered if dynamic else modular
+                gains = modular + concepts @ uncovered if self.coverage_weight else modular
                 ratio = np.where(fits, gains / denominators, -np.inf)
                 best = int(np.argmax(ratio))
                 if gains[best] <= 0:

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from newsbrief.model import Budget, Story
-from newsbrief.summarize.concepts import concept_probabilities, load_concept_model
 from newsbrief.summarize.features import FEATURE_NAMES, StoryAnalysis, stem_tokens
 from newsbrief.summarize.learned import TreeEnsemble, load_model, trees_from_archive
 
@@ -50,17 +49,6 @@ GRID: tuple[tuple[float, float], ...] = (
     (1.0, 0.35),
     (1.1, 0.35),
 )
-#: (length exponent, cosine cut, bigram weight, word weight) of the variants that add
-#: supervised concept coverage (``NewsbriefSummarizer.concept_weight``) to the objective;
-#: only for a reranker that reads the concept features (newsbrief.v3). Alone, such an
-#: objective scored as the plain one on Multi-News; as candidates they add variety.
-CONCEPT_GRID: tuple[tuple[float, float, float, float], ...] = (
-    (0.9, 0.35, 1.0, 0.0),
-    (0.9, 0.35, 0.0, 0.5),
-    (1.0, 0.25, 1.0, 0.5),
-)
-#: Sentences (the highest scored) whose concepts the concept model rates for a story.
-CONCEPT_SENTENCES = 60
 #: Stories up to this many sentences share one dense similarity matrix among candidates.
 DENSE_UP_TO = 500
 
@@ -69,16 +57,6 @@ _PRIOR_MEAN = FEATURE_NAMES.index("prior_mean")
 _CENTRALITY = FEATURE_NAMES.index("other_centrality")
 _SUPPORT = FEATURE_NAMES.index("support")
 _DANGLING = FEATURE_NAMES.index("dangling_start")
-
-#: Summary features drawn from the supervised concept weights (computed only for a
-#: reranker file that uses them, so ``newsbrief.v2`` pays nothing for them).
-CONCEPT_SUMMARY_FEATURES: tuple[str, ...] = (
-    "concept_bigram_hits",
-    "concept_bigram_vs_own",
-    "concept_unigram_hits",
-    "concept_unigram_vs_own",
-    "concept_hits_per_word",
-)
 
 SUMMARY_FEATURE_NAMES: tuple[str, ...] = (
     "kind",  # 0 own pick, 1 a variant
@@ -119,11 +97,6 @@ SUMMARY_FEATURE_NAMES: tuple[str, ...] = (
     "n_articles",
     "log_compression",  # log(story words / budget)
     "log_budget",
-    # Supervised concept weights (``newsbrief.summarize.concepts``, newsbrief.v3): the
-    # predicted chances that a human summary contains each distinct content bigram /
-    # word the candidate covers, summed (expected reference concepts hit), per budget
-    # word and relative to the own pick. Zero unless the reranker file uses them.
-    *CONCEPT_SUMMARY_FEATURES,
 )
 
 
@@ -144,15 +117,10 @@ def candidates(
     scores: np.ndarray,
     budget: Budget,
     dense: np.ndarray | None = None,
-    concept_value: np.ndarray | None = None,
-    concept_probability: np.ndarray | None = None,
 ) -> list[Candidate]:
     """The selector's own pick first, then distinct variants (see module docstring).
-    ``dense``, optional, is ``analysis.similarity`` as a dense array (same picks);
-    ``concept_value`` is the selector's ``concept_values`` (None when off); with
-    ``concept_probability`` (``top_concept_probability``) the ``CONCEPT_GRID``
-    variants, which add supervised concept coverage to the objective, join in."""
-    own = selector.pick(story, analysis, scores, budget, dense, concept_value)
+    ``dense``, optional, is ``analysis.similarity`` as a dense array (same picks)."""
+    own = selector.pick(story, analysis, scores, budget, dense)
     found = [Candidate(tuple(own), 0, selector.length_exponent, selector.max_similarity)]
     seen = {frozenset(own)}
 
@@ -164,20 +132,7 @@ def candidates(
 
     for exponent, cut in GRID:
         variant = dataclasses.replace(selector, length_exponent=exponent, max_similarity=cut)
-        add(variant.pick(story, analysis, scores, budget, dense, concept_value), 1, exponent, cut)
-    if concept_probability is not None:
-        for exponent, cut, bigram_weight, unigram_weight in CONCEPT_GRID:
-            variant = dataclasses.replace(
-                selector,
-                length_exponent=exponent,
-                max_similarity=cut,
-                concept_weight=bigram_weight,
-                unigram_concept_weight=unigram_weight,
-            )
-            value = concept_probability * np.where(
-                analysis.is_bigram, bigram_weight, unigram_weight
-            )
-            add(variant.pick(story, analysis, scores, budget, dense, value), 2, exponent, cut)
+        add(variant.pick(story, analysis, scores, budget, dense), 1, exponent, cut)
     return found
 
 
@@ -214,15 +169,11 @@ def summary_features(
     priors: Mapping[str, float],
     default_prior: float,
     dense: np.ndarray | None = None,
-    concept_probability: np.ndarray | None = None,
 ) -> np.ndarray:
     """One row of ``SUMMARY_FEATURE_NAMES`` per candidate (the first is the own pick).
 
     ``priors``/``default_prior`` are the word priors the scores were computed with;
-    ``dense``, optional, is ``analysis.similarity`` as a dense array (same values);
-    ``concept_probability``, optional, the concept model's prediction per column of
-    ``analysis.concepts`` (at least for every concept a candidate covers; without it
-    the ``CONCEPT_SUMMARY_FEATURES`` are 0)."""
+    ``dense``, optional, is ``analysis.similarity`` as a dense array (same values)."""
     value = np.maximum(scores, 0.0)
     lengths = analysis.lengths
     concepts = analysis.concepts
@@ -252,7 +203,6 @@ def summary_features(
     own_set: set[int] = set()
     own_words = 1.0
     own_n = 0
-    own_bigram_hits = own_unigram_hits = 1e-9
     for number, candidate in enumerate(found):
         picked = np.array(candidate.picked, dtype=np.int64)
         words = lengths[picked]
@@ -279,15 +229,7 @@ def summary_features(
         expected = float(np.asarray(prior_of)[union.astype(np.int64)].sum())
         # |sum of unit vectors|^2 = n + the sum of their pairwise cosines.
         cosine = float(to_centroid[picked].sum()) / max(np.sqrt(n + block.sum()), 1e-9)
-        if concept_probability is not None:
-            hit = concept_probability[covered]
-            bigram_hits = float(hit[analysis.is_bigram[covered]].sum())
-            unigram_hits = float(hit.sum()) - bigram_hits
-        else:
-            bigram_hits = unigram_hits = 0.0
         if number == 0:
-            own_bigram_hits = max(bigram_hits, 1e-9)
-            own_unigram_hits = max(unigram_hits, 1e-9)
             own_expected, own_cosine = max(expected, 1e-9), max(cosine, 1e-9)
             own_value, own_concepts = max(summed, 1e-9), max(covered_weight, 1e-9)
             own_set = set(candidate.picked)
@@ -330,11 +272,6 @@ def summary_features(
                 n_articles,
                 float(np.log(max(story_words, 1.0) / budget.max_words)),
                 float(np.log(budget.max_words)),
-                bigram_hits / budget.max_words,
-                bigram_hits / own_bigram_hits if concept_probability is not None else 0.0,
-                unigram_hits / budget.max_words,
-                unigram_hits / own_unigram_hits if concept_probability is not None else 0.0,
-                (bigram_hits + unigram_hits) / max(n_words, 1.0),
             )
         )
     return np.array(rows, dtype=np.float64)
@@ -349,47 +286,12 @@ def load_reranker(name: str = DEFAULT_RERANKER) -> TreeEnsemble:
         archive = np.load(handle, allow_pickle=False)
         meta = json.loads(str(archive["meta"]))
         names = tuple(meta["feature_names"])
-        unknown = sorted(set(names) - set(SUMMARY_FEATURE_NAMES))
-        if unknown:
+        if names != SUMMARY_FEATURE_NAMES:
             raise ValueError(
-                f"reranker {name} uses summary features this version does not compute"
-                f" ({', '.join(unknown)}); retrain with scripts/train_reranker.py"
+                f"reranker {name} was trained on other summary features;"
+                " retrain with scripts/train_reranker.py"
             )
-        # The file numbers its features in its own list (newsbrief.v2's file knows the
-        # first 33 only); point them at the columns ``summary_features`` computes.
-        columns = np.array([SUMMARY_FEATURE_NAMES.index(n) for n in names], dtype=np.int64)
-        return trees_from_archive(archive, meta, columns)
-
-
-def uses_concepts(model: TreeEnsemble) -> bool:
-    """Whether a reranker reads the ``CONCEPT_SUMMARY_FEATURES`` (worth computing)."""
-    return any(name in CONCEPT_SUMMARY_FEATURES for name in model.feature_names)
-
-
-def top_concept_probability(
-    selector: NewsbriefSummarizer,
-    story: Story,
-    analysis: StoryAnalysis,
-    scores: np.ndarray,
-    priors: Mapping[str, float],
-    default_prior: float,
-) -> np.ndarray:
-    """The concept model's prediction for every concept of the story's
-    ``CONCEPT_SENTENCES`` highest-scored sentences, 0 for the others: summaries are
-    made of such sentences, and rating only their concepts keeps a big story cheap."""
-    top = np.sort(np.argsort(-scores, kind="stable")[:CONCEPT_SENTENCES])
-    concepts = analysis.concepts
-    parts = [concepts.indices[concepts.indptr[i] : concepts.indptr[i + 1]] for i in top]
-    columns = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
-    return concept_probabilities(
-        story,
-        analysis,
-        scores,
-        priors,
-        default_prior,
-        load_concept_model(selector.concept_model),
-        columns,
-    )
+        return trees_from_archive(archive, meta)
 
 
 def rerank(
@@ -399,30 +301,15 @@ def rerank(
     scores: np.ndarray,
     budget: Budget,
     model: TreeEnsemble,
-    concept_value: np.ndarray | None = None,
 ) -> list[int]:
-    """The candidate the reranker expects to beat the own pick by the most (or the own pick).
-    ``concept_value`` is the selector's ``concept_values`` (None when off)."""
+    """The candidate the reranker expects to beat the own pick by the most (or the own pick)."""
     dense = _dense_similarity(analysis, len(scores))
-    scorer = load_model(selector.model)
-    probability = None
-    if uses_concepts(model):
-        probability = top_concept_probability(
-            selector, story, analysis, scores, scorer.priors, scorer.default_prior
-        )
-    found = candidates(selector, story, analysis, scores, budget, dense, concept_value, probability)
+    found = candidates(selector, story, analysis, scores, budget, dense)
     if len(found) == 1:
         return list(found[0].picked)
+    scorer = load_model(selector.model)
     rows = summary_features(
-        found,
-        story,
-        analysis,
-        scores,
-        budget,
-        scorer.priors,
-        scorer.default_prior,
-        dense,
-        probability,
+        found, story, analysis, scores, budget, scorer.priors, scorer.default_prior, dense
     )
     predicted = model.predict(rows)
     # The target is the gain over the own pick, so the own pick counts as 0.
