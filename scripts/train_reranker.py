@@ -10,7 +10,8 @@ order, exactly as ``rouge_score`` would count them) minus the selector's own
 pick's. A ``HistGradientBoostingRegressor`` with a fixed seed learns that gain;
 its trees are exported to ``newsbrief/data/summary_reranker.npz``.
 
-``--eval`` instead scores the file ``--out`` on the clusters given (e.g.
+``--holdout K`` first fits without the last K clusters and reports on them (how the
+choices of docs/benchmarks.md were made). ``--eval`` instead scores the file ``--out`` on the clusters given (e.g.
 ``--split val --start 0 --n 5622``), reporting the own pick, the reranked pick and the best candidate
 (the ceiling) in the same fast ROUGE. Candidate data are cached in ``--cache``.
 
@@ -297,6 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--r2-weight", type=float, default=1.0)
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--eval", action="store_true", help="score --out on these clusters")
+    parser.add_argument(
+        "--holdout", type=int, default=0, help="also fit without the last N clusters, report them"
+    )
     args = parser.parse_args(argv)
     print(f"$ python {' '.join(sys.argv)}")
     t0 = time.perf_counter()
@@ -307,6 +311,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.eval:
         report(d, ensemble(args.out).predict(d["x"]))
         return 0
+    if args.holdout:
+        # Groups are numbered per (cluster, budget), clusters in order: the last ones'.
+        cut = d["group"].max() + 1 - args.holdout * len(args.words)
+        part = {k: v[d["group"] < cut] for k, v in d.items()}
+        rest = {k: v[d["group"] >= cut] for k, v in d.items()}
+        print(f"holdout: fitted without the last {args.holdout} clusters, scored on them:")
+        report(rest, fit(part, args).predict(rest["x"]))
     model = fit(d, args)
     report(d, model.predict(d["x"]))
     save(model, args, d["x"].shape[1])
