@@ -178,6 +178,18 @@ def _shingles(text: str, stem: Stemmer, size: int) -> set[str]:
     return set(map(" ".join, zip(*(terms[k:] for k in range(size)), strict=False)))
 
 
+def _shingle_keys(text: str, stem: Stemmer, size: int) -> set[tuple[str, ...]]:
+    """``_shingles`` with each shingle as the tuple of its terms instead of their
+    joined text: a one-to-one mapping (a term is a run of ``[a-z0-9]`` or a stem of
+    one, never holding the joining space, and a set's shingles all have the same
+    number of terms), so set sizes, intersections and unions, hence every Jaccard
+    score, are the same, without building and hashing a new string per position."""
+    terms = _copy_terms(text, stem)
+    if len(terms) < size:
+        return {tuple(terms)} if terms else set()
+    return set(zip(*(terms[k:] for k in range(size)), strict=False))
+
+
 def _title_key(title: str | None) -> str | None:
     if not title:
         return None
@@ -267,11 +279,14 @@ class NearDuplicates:
 
     def _verbatim(self, articles: Sequence[Article], order: dict[str, int]) -> dict[str, Copy]:
         stem = Stemmer()
-        shingles = [_shingles(a.text, stem, self.shingle_size) for a in articles]
         pairs: list[tuple[int, int, float]] = []
         if len(articles) >= self.minhash_from:
-            pairs = self._minhash_pairs(shingles)
+            pairs = self._minhash_pairs(
+                [_shingles(a.text, stem, self.shingle_size) for a in articles]
+            )
         else:
+            # Exact pairwise Jaccard needs only set sizes: tuples serve (``_shingle_keys``).
+            shingles = [_shingle_keys(a.text, stem, self.shingle_size) for a in articles]
             for i, j in itertools.combinations(range(len(articles)), 2):
                 union = len(shingles[i] | shingles[j])
                 if union:
