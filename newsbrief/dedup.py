@@ -43,11 +43,15 @@ class SentenceSupport:
             # support it but itself, so the similarity matrix is not built.
             return replace(story, support=tuple((s.article_id,) for s in sentences))
         vectors = sentence_vectors(sentences)
-        similarity = gram_matrix(vectors).tocoo()  # vectors @ vectors.T, cheaper
+        similarity = gram_matrix(vectors)  # vectors @ vectors.T, cheaper
         article_of = np.array([s.article_id for s in sentences], dtype=object)
         supporters: list[set[str]] = [set() for _ in sentences]
-        strong = similarity.data >= self.min_similarity
-        for row, col in zip(similarity.row[strong], similarity.col[strong], strict=True):
+        # The strong entries in CSR order, as ``tocoo()`` lists them (row-major, each row
+        # in stored order), with their rows looked up from ``indptr`` for those alone
+        # instead of building the COO matrix of every entry.
+        strong = np.flatnonzero(similarity.data >= self.min_similarity)
+        rows = np.searchsorted(similarity.indptr, strong, side="right") - 1
+        for row, col in zip(rows, similarity.indices[strong], strict=True):
             if article_of[row] != article_of[col]:
                 supporters[row].add(article_of[col])
         support = tuple(

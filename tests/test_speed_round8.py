@@ -260,3 +260,58 @@ def test_spliced_brief_json_on_a_real_brief() -> None:
     row["brief"] = brief_json
     plain = json.dumps({**row, "brief": json.loads(brief_json)}, ensure_ascii=False, sort_keys=True)
     assert _dumps_with_json(row, "brief") == plain
+
+
+def _support_reference(story) -> tuple[tuple[str, ...], ...]:
+    """``SentenceSupport.run``'s support through the COO matrix of every entry (the
+    plain path)."""
+    from newsbrief.text import gram_matrix, sentence_vectors
+
+    sentences = story.sentences
+    similarity = gram_matrix(sentence_vectors(sentences)).tocoo()
+    article_of = np.array([s.article_id for s in sentences], dtype=object)
+    supporters: list[set[str]] = [set() for _ in sentences]
+    strong = similarity.data >= dedup.SentenceSupport().min_similarity
+    for row, col in zip(similarity.row[strong], similarity.col[strong], strict=True):
+        if article_of[row] != article_of[col]:
+            supporters[row].add(article_of[col])
+    return tuple(
+        (sentence.article_id, *sorted(others - {sentence.article_id}))
+        for sentence, others in zip(sentences, supporters, strict=True)
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=8), min_size=1, max_size=4),
+        min_size=2,
+        max_size=4,
+    )
+)
+def test_support_from_csr_rows_equals_the_coo_path(bodies: list[list[list[str]]]) -> None:
+    from newsbrief.pipeline import build_story
+
+    articles = [
+        Article.from_text(" ".join(" ".join(words) + "." for words in body), source=f"test:{i}")
+        for i, body in enumerate(bodies)
+    ]
+    story = build_story(articles)
+    if len({s.article_id for s in story.sentences}) < 2:
+        return  # one article: the stage's early return, no matrix
+    assert dedup.SentenceSupport().run(story).support == _support_reference(story)
+
+
+def test_support_from_csr_rows_on_shared_sentences() -> None:
+    from newsbrief.pipeline import build_story
+
+    shared = "The bridge over the Elm river collapsed on Monday."
+    articles = [
+        Article.from_text(f"{shared} Three people were hurt.", source="test:a"),
+        Article.from_text(f"Officials met. {shared}", source="test:b"),
+        Article.from_text("A ferry sank in the bay.", source="test:c"),
+    ]
+    story = build_story(articles)
+    support = dedup.SentenceSupport().run(story).support
+    assert support == _support_reference(story)
+    assert any(len(entry) > 1 for entry in support)  # some sentence is supported
