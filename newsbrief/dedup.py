@@ -43,11 +43,15 @@ class SentenceSupport:
             # support it but itself, so the similarity matrix is not built.
             return replace(story, support=tuple((s.article_id,) for s in sentences))
         vectors = sentence_vectors(sentences)
-        similarity = gram_matrix(vectors).tocoo()  # vectors @ vectors.T, cheaper
+        similarity = gram_matrix(vectors)  # vectors @ vectors.T, cheaper
         article_of = np.array([s.article_id for s in sentences], dtype=object)
         supporters: list[set[str]] = [set() for _ in sentences]
-        strong = similarity.data >= self.min_similarity
-        for row, col in zip(similarity.row[strong], similarity.col[strong], strict=True):
+        # The strong entries in CSR order, as ``tocoo()`` lists them (row-major, each row
+        # in stored order), with their rows looked up from ``indptr`` for those alone
+        # instead of building the COO matrix of every entry.
+        strong = np.flatnonzero(similarity.data >= self.min_similarity)
+        rows = np.searchsorted(similarity.indptr, strong, side="right") - 1
+        for row, col in zip(rows, similarity.indices[strong], strict=True):
             if article_of[row] != article_of[col]:
                 supporters[row].add(article_of[col])
         support = tuple(
@@ -178,6 +182,18 @@ def _shingles(text: str, stem: Stemmer, size: int) -> set[str]:
     return set(map(" ".join, zip(*(terms[k:] for k in range(size)), strict=False)))
 
 
+def _shingle_keys(text: str, stem: Stemmer, size: int) -> set[tuple[str, ...]]:
+    """``_shingles`` with each shingle as the tuple of its terms instead of their
+    joined text: a one-to-one mapping (a term is a run of ``[a-z0-9]`` or a stem of
+    one, never holding the joining space, and a set's shingles all have the same
+    number of terms), so set sizes, intersections and unions, hence every Jaccard
+    score, are the same, without building and hashing a new string per position."""
+    terms = _copy_terms(text, stem)
+    if len(terms) < size:
+        return {tuple(terms)} if terms else set()
+    return set(zip(*(terms[k:] for k in range(size)), strict=False))
+
+
 def _title_key(title: str | None) -> str | None:
     if not title:
         return None
@@ -267,11 +283,14 @@ class NearDuplicates:
 
     def _verbatim(self, articles: Sequence[Article], order: dict[str, int]) -> dict[str, Copy]:
         stem = Stemmer()
-        shingles = [_shingles(a.text, stem, self.shingle_size) for a in articles]
         pairs: list[tuple[int, int, float]] = []
         if len(articles) >= self.minhash_from:
-            pairs = self._minhash_pairs(shingles)
+            pairs = self._minhash_pairs(
+                [_shingles(a.text, stem, self.shingle_size) for a in articles]
+            )
         else:
+            # Exact pairwise Jaccard needs only set sizes: tuples serve (``_shingle_keys``).
+            shingles = [_shingle_keys(a.text, stem, self.shingle_size) for a in articles]
             for i, j in itertools.combinations(range(len(articles)), 2):
                 union = len(shingles[i] | shingles[j])
                 if union:

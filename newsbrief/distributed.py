@@ -845,12 +845,34 @@ def _brief_task(
 
 
 def _jsonl(table: Any, *, nested: str | None = None) -> bytes:
+    """One JSON object per row (sorted keys); the ``nested`` column holds JSON text,
+    written as the object it encodes."""
     lines = []
     for row in table.to_pylist():
         if nested and row.get(nested) is not None:
-            row[nested] = json.loads(row[nested])
-        lines.append(json.dumps(row, ensure_ascii=False, sort_keys=True))
+            lines.append(_dumps_with_json(row, nested))
+        else:
+            lines.append(json.dumps(row, ensure_ascii=False, sort_keys=True))
     return ("\n".join(lines) + "\n" if lines else "").encode("utf-8")
+
+
+def _dumps_with_json(row: dict[str, Any], nested: str) -> str:
+    """``json.dumps({**row, nested: json.loads(row[nested])}, ensure_ascii=False,
+    sort_keys=True)`` without decoding and encoding the nested text again.
+
+    The nested text is a brief's ``json.dumps(..., ensure_ascii=False, sort_keys=True)``:
+    decoding and encoding it with the same options gives it back character for
+    character (keys already sorted, floats written as their shortest repr, which reads
+    back as the same float), so it is spliced in as it is; ``json.dumps`` of a dict is
+    its sorted items' ``key: value`` texts joined by ", " inside braces
+    (tests/test_speed_round8.py compares the two on briefs).
+    """
+    items = [
+        f"{json.dumps(key, ensure_ascii=False)}: "
+        + (row[key] if key == nested else json.dumps(row[key], ensure_ascii=False, sort_keys=True))
+        for key in sorted(row)
+    ]
+    return "{" + ", ".join(items) + "}"
 
 
 # --------------------------------------------------------------------- engines

@@ -242,6 +242,7 @@ def clear_memos() -> None:
     _split_sentences.cache_clear()
     _porter_terms.cache_clear()
     _porter_stems.cache_clear()
+    sentence_word_tokens.cache_clear()
 
 
 @functools.lru_cache(maxsize=512)
@@ -265,7 +266,12 @@ def _split_sentences(text: str) -> tuple[str, ...]:
             piece = " ".join(text[start:end].split())
             if piece:
                 pieces.append(piece)
-        sentences.extend(_join_open_quotes(pieces))
+        # Without any quotation mark in the paragraph no piece opens a quote, and
+        # ``_join_open_quotes`` returns the pieces as they are (most paragraphs).
+        if '"' in paragraph_text or "\u201c" in paragraph_text or "\u201d" in paragraph_text:
+            sentences.extend(_join_open_quotes(pieces))
+        else:
+            sentences.extend(pieces)
     return tuple(sentences)
 
 
@@ -500,6 +506,19 @@ def word_tokens(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+#: Texts up to this long (a long sentence) have ``_porter_stems`` fill the token memo.
+_SENTENCE_MEMO_CHARS = 2000
+
+
+@functools.lru_cache(maxsize=4096)
+def sentence_word_tokens(text: str) -> tuple[str, ...]:
+    """``word_tokens(text)`` as a tuple, memoised: the stemmed terms of a sentence
+    (``content_terms``, asked by the copy finder, support and off-topic stages) and
+    the summarizer's features both tokenize the same sentence texts; the second asks
+    the memo. Bounded to a few stories' sentences (their stages run back to back)."""
+    return tuple(_WORD.findall(text.lower()))
+
+
 _PORTER = snowballstemmer.stemmer("porter")
 _PORTER_LOCK = threading.Lock()
 
@@ -580,7 +599,9 @@ def _porter_stems(text: str) -> tuple[str, ...] | None:
     sentences both with bigrams (support) and without (copies, timeline,
     disagreements), and both lists come from the same stems.
     """
-    tokens = word_tokens(text)
+    # A sentence's tokens go through the memo the summarizer reads; a whole article's
+    # (the copy finder's shingles, the off-topic filter) would only crowd it.
+    tokens = sentence_word_tokens(text) if len(text) <= _SENTENCE_MEMO_CHARS else word_tokens(text)
     stems = list(map(_CONTENT_STEMS.get, tokens))
     if None in stems:
         if len(_CONTENT_STEMS) > _CONTENT_STEMS_LIMIT:
