@@ -90,6 +90,7 @@ def _run_batch(args: argparse.Namespace) -> int:
         DEFAULT_PARTITION_SIZE,
         DEFAULT_WORKER_MEMORY,
         BatchSettings,
+        fewer_young_collections,
         run_batch,
     )
     from newsbrief.pipeline import Pipeline
@@ -101,6 +102,10 @@ def _run_batch(args: argparse.Namespace) -> int:
     if args.method not in summarizers:
         error(f"unknown method {args.method!r}; choose from {', '.join(summarizers.names())}")
         return EXIT_NO_INPUT
+    if args.engine == "local":
+        # This process runs the local engine's steps itself (one worker) or forks
+        # its pool; with Dask the work runs in Dask's processes, left as they are.
+        fewer_young_collections()
     pipeline = Pipeline.default().replace("summarize", summarizers.get(args.method)())
     settings = BatchSettings(
         partition_size=args.partition_size or DEFAULT_PARTITION_SIZE,
