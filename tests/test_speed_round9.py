@@ -185,20 +185,34 @@ def test_importing_newsbrief_leaves_the_collector_alone() -> None:
     assert out.stdout.strip() == "True"
 
 
-def test_local_pool_workers_and_the_batch_process_raise_it(tmp_path: Path) -> None:
+def test_local_pool_workers_raise_it() -> None:
     with LocalEngine(n_workers=2, progress=False) as engine:
         thresholds = engine.map(gc.get_threshold, [(), ()], "gc")
     assert all(t[0] == YOUNG_GC_THRESHOLD for t in thresholds)
-    assert gc.get_threshold()[0] != YOUNG_GC_THRESHOLD  # not in this (the test's) process
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_the_batch_command_raises_it_for_the_local_engine_only(
+    engine: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsbrief import distributed
+    from newsbrief.cli import main
+
+    during: list[int] = []
+    real = distributed.run_batch
+
+    def spy(*args: object, **kwargs: object) -> object:
+        during.append(gc.get_threshold()[0])
+        kwargs["engine"] = "local"  # no Dask cluster in a unit test: only the setting matters
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(distributed, "run_batch", spy)
     pile = tmp_path / "pile.jsonl"
     rows = [{"id": a.source, "text": a.text} for a in _pile(4, seed=1)]
     pile.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
-    code = (
-        "import gc, sys; from newsbrief.cli import main; "
-        f"code = main(['batch', {str(pile)!r}, '-o', {str(tmp_path / 'out')!r}, "
-        "'--workers', '1', '--no-briefs', '--quiet']); print(code, gc.get_threshold()[0])"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(), check=True
-    )
-    assert out.stdout.split()[-2:] == ["0", str(YOUNG_GC_THRESHOLD)]
+    before = gc.get_threshold()
+    argv = ["batch", str(pile), "-o", str(tmp_path / "out"), "--engine", engine]
+    assert main([*argv, "--workers", "1", "--no-briefs", "--quiet"]) == 0
+    expected = YOUNG_GC_THRESHOLD if engine == "local" else before[0]
+    assert during == [expected]
+    assert gc.get_threshold() == before  # restored for an in-process caller
