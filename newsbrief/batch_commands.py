@@ -86,10 +86,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _run_batch(args: argparse.Namespace) -> int:
+    import gc
+
     from newsbrief.distributed import (
         DEFAULT_PARTITION_SIZE,
         DEFAULT_WORKER_MEMORY,
         BatchSettings,
+        fewer_young_collections,
         run_batch,
     )
     from newsbrief.pipeline import Pipeline
@@ -107,17 +110,26 @@ def _run_batch(args: argparse.Namespace) -> int:
         words=args.words,
         briefs=not args.no_briefs,
     )
-    result = run_batch(
-        args.inputs,
-        args.output,
-        engine=args.engine,
-        scheduler=args.scheduler,
-        n_workers=args.workers,
-        settings=settings,
-        pipeline=pipeline,
-        memory_limit=args.memory_limit or DEFAULT_WORKER_MEMORY,
-        progress=not args.quiet,
-    )
+    thresholds = gc.get_threshold()
+    if args.engine == "local":
+        # This process runs the local engine's steps itself (one worker) or forks
+        # its pool; with Dask the work runs in Dask's processes, left as they are.
+        fewer_young_collections()
+    try:
+        result = run_batch(
+            args.inputs,
+            args.output,
+            engine=args.engine,
+            scheduler=args.scheduler,
+            n_workers=args.workers,
+            settings=settings,
+            pipeline=pipeline,
+            memory_limit=args.memory_limit or DEFAULT_WORKER_MEMORY,
+            progress=not args.quiet,
+        )
+    finally:
+        # Restored for a caller that runs the command in its own process (tests, scripts).
+        gc.set_threshold(*thresholds)
     if result.n_skipped:
         error(f"{result.n_skipped} input(s) skipped; reasons in {result.outdir}/skipped.jsonl")
     seconds = result.seconds.get("total", 0.0)

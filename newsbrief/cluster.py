@@ -99,6 +99,9 @@ _BLOCK_ENTRIES = 5_000_000
 _EXPAND_ROWS = 10_000
 # Entries per chunk of element-wise work on the whole pile's matrix.
 _CHUNK = 2_000_000
+# Rows up to which the expansion's pair cosines come from one dense all-pairs
+# product (at most 2,000**2 float32, 16 MB) rather than from both rows of every pair.
+_PRODUCT_ROWS = 2_000
 _TOKEN = re.compile(r"[^\W_]+")
 _FIRST_SENTENCE = re.compile(r".+?(?:[.!?](?=\s|$)|$)", re.S)
 _CAPITALISED = re.compile(r"(?<![.!?\"“'‘(]\s)(?<!^)\b[A-Z][a-zA-Z'’-]{2,}")
@@ -438,7 +441,7 @@ class StoryGrouper:
             # nor for slicing out the rows: ``vectors[0:n]`` and ``feedback[0:n]`` hold
             # the same arrays as the matrices themselves, so the sum is the same.
             whole = sp.csr_matrix(vectors + feedback @ vectors)
-            return _pair_cosines(_normalize_rows(whole, copy=False), rows, cols)
+            return _expanded_pair_cosines(_normalize_rows(whole, copy=False), rows, cols)
         # Two passes over row blocks, counting then filling: the expanded matrix is
         # about twice the size of the vectors, and stacking a list of blocks would
         # hold it twice at once (on a 150k pile, ~200 MB more at the peak).
@@ -455,7 +458,7 @@ class StoryGrouper:
             indices[lo:hi] = block.indices
             indptr[start + 1 : start + block.shape[0] + 1] = lo + block.indptr[1:]
         matrix = sp.csr_matrix((data, indices, indptr), shape=vectors.shape)
-        return _pair_cosines(_normalize_rows(matrix, copy=False), rows, cols)
+        return _expanded_pair_cosines(_normalize_rows(matrix, copy=False), rows, cols)
 
     def adjusted_similarities(
         self,
@@ -992,6 +995,37 @@ def _pair_cosines(vectors: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) ->
         right = vectors[cols[start : start + step]]
         out[start : start + step] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
     return out
+
+
+def _expanded_pair_cosines(
+    vectors: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray
+) -> np.ndarray:
+    """The pair cosines of the expanded vectors: from one all-pairs product up to
+    ``_PRODUCT_ROWS`` rows (every batch block, a user's folder), else pair by pair."""
+    if vectors.shape[0] <= _PRODUCT_ROWS:
+        return _pair_cosines_by_product(vectors, rows, cols)
+    return _pair_cosines(vectors, rows, cols)
+
+
+def _pair_cosines_by_product(
+    vectors: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray
+) -> np.ndarray:
+    """Cosine similarity of each (rows[i], cols[i]) pair of a small matrix (one
+    block's rows), read off one all-pairs product.
+
+    Why: within a block nearly every pair is scored, and ``_pair_cosines`` copies
+    both rows of every pair and merges them (on the 5,000 pile's largest block,
+    789 rows and 238,313 pairs, 0.45 s). The sparse product finds the shared
+    columns once per row. Its sums are the same float32 products added one by one
+    in row order, where ``_pair_cosines`` adds them pairwise (numpy's
+    ``add.reduceat``): equal to float32 rounding (at most 6.9e-7 apart, relative, on
+    the 5,000-article benchmark pile's blocks), not bit for bit; docs/benchmarks.md
+    (Scale, round 9) shows the batch outputs unchanged.
+    """
+    if len(rows) == 0:
+        return np.empty(0, dtype=np.float64)
+    product = (vectors @ vectors.T).toarray()
+    return product[rows, cols].astype(np.float64)
 
 
 def _drop_distant_pairs(
