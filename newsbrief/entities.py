@@ -2020,7 +2020,8 @@ EVIDENCE = (
 class EntityStage:
     """Brief stage adding ``Brief.entities``: the story's top people, organisations, places.
 
-    ``max_entities`` bounds the list (ranked by mentions across sources);
+    ``max_entities`` bounds the list (ranked by mentions across sources, times how
+    far the cue that gave each entity its kind can be trusted, ``_trust``);
     ``use_spacy`` lets an installed spaCy English pipeline find the names.
     """
 
