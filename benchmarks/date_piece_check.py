@@ -4,7 +4,7 @@
 (``_plain_piece``) and hands every other piece to dateparser. This script collects
 every day-date piece the timeline would hand to ``_parse_piece`` from the sentences of
 a Multi-News file (default: val), exactly as ``timeline.resolve`` cuts it, and compares
-``_parse_piece`` with a plain dateparser call (same settings) for each distinct piece
+``_parse_piece`` with ``timeline._dateparser_piece`` (its dateparser call alone) for each distinct piece
 against many reference dates and both directions: fixed dates spread over leap and
 common years, and the days around the piece's own month and day (where the year
 choice flips). It prints a table per shape and the exact command, and exits non-zero
@@ -23,7 +23,7 @@ import shlex
 import sys
 import time
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,24 +37,6 @@ _FIXED_BASES = (
     date(2019, 12, 31),
     date(2020, 6, 15),
 )
-
-
-def _dateparser(piece: str, base: date, direction: str) -> date | None:
-    """``_parse_piece`` without the plain-piece reader: the dateparser call alone."""
-    import dateparser
-
-    from newsbrief.timeline import _PIECE_PARSERS
-
-    settings = {
-        "RELATIVE_BASE": datetime(base.year, base.month, base.day),
-        "PREFER_DATES_FROM": direction,
-        "PREFER_DAY_OF_MONTH": "first",
-        "REQUIRE_PARTS": ["day", "month"],
-        "RETURN_AS_TIMEZONE_AWARE": False,
-        "PARSERS": list(_PIECE_PARSERS),
-    }
-    parsed = dateparser.parse(piece, languages=["en"], settings=settings)  # type: ignore[arg-type]
-    return parsed.date() if parsed is not None else None
 
 
 def collect_pieces(path: Path, limit: int | None) -> Counter[tuple[str, str]]:
@@ -102,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="first N clusters only")
     args = parser.parse_args(argv)
 
-    from newsbrief.timeline import _NOT_PLAIN, _parse_piece, _plain_piece
+    from newsbrief.timeline import _NOT_PLAIN, _dateparser_piece, _parse_piece, _plain_piece
 
     started = time.perf_counter()
     pieces = collect_pieces(args.data, args.limit)
@@ -119,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             for direction in ("past", "future"):
                 row["comparisons"] += 1
                 mine = _parse_piece(piece, base, direction, ("day", "month"))
-                theirs = _dateparser(piece, base, direction)
+                theirs = _dateparser_piece(piece, base, direction)
                 if mine != theirs:
                     row["differences"] += 1
                     differences.append((piece, base, direction, mine, theirs))

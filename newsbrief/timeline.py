@@ -631,6 +631,13 @@ def _parse_piece(text: str, base: date, direction: str, parts: tuple[str, ...]) 
     plain = _plain_piece(text, base, direction, parts)
     if plain is not _NOT_PLAIN:
         return plain  # type: ignore[return-value]
+    return _dateparser_piece(text, base, direction, parts)
+
+
+def _dateparser_piece(
+    text: str, base: date, direction: str, parts: tuple[str, ...] = ("day", "month")
+) -> date | None:
+    """``dateparser``'s own reading of a date piece: what ``_plain_piece`` must agree with."""
     import dateparser
 
     settings = {

@@ -1198,23 +1198,6 @@ def test_one_article_short_path_on_real_text() -> None:
         assert short_selection == full_selection
 
 
-def _dateparser_piece(piece: str, base, direction: str):  # type: ignore[no-untyped-def]
-    from datetime import datetime
-
-    import dateparser
-
-    settings = {
-        "RELATIVE_BASE": datetime(base.year, base.month, base.day),
-        "PREFER_DATES_FROM": direction,
-        "PREFER_DAY_OF_MONTH": "first",
-        "REQUIRE_PARTS": ["day", "month"],
-        "RETURN_AS_TIMEZONE_AWARE": False,
-        "PARSERS": list(timeline._PIECE_PARSERS),
-    }
-    parsed = dateparser.parse(piece, languages=["en"], settings=settings)  # type: ignore[arg-type]
-    return parsed.date() if parsed is not None else None
-
-
 def test_plain_date_pieces_read_as_dateparser_reads_them() -> None:
     """The plain-piece reader gives dateparser's date, around the year flip too."""
     from datetime import date, timedelta
@@ -1252,7 +1235,10 @@ def test_plain_date_pieces_read_as_dateparser_reads_them() -> None:
                 plain = timeline._plain_piece(piece, base, direction, ("day", "month"))
                 if plain is not timeline._NOT_PLAIN:
                     read += 1
-                    assert plain == _dateparser_piece(piece, base, direction), (piece, base)
+                    assert plain == timeline._dateparser_piece(piece, base, direction), (
+                        piece,
+                        base,
+                    )
     assert read == len(pieces) * 8 * 2  # every piece above is a plain one
 
 
@@ -1271,7 +1257,7 @@ def test_other_date_pieces_go_to_dateparser() -> None:
     ):
         assert timeline._plain_piece(piece, base, "past", ("day", "month")) is timeline._NOT_PLAIN
         assert timeline._parse_piece(piece, base, "past", ("day", "month")) == (
-            _dateparser_piece(piece, base, "past")
+            timeline._dateparser_piece(piece, base, "past")
         )
     assert timeline._plain_piece("July 4", base, "past", ("month",)) is timeline._NOT_PLAIN
 
