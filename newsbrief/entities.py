@@ -300,7 +300,7 @@ ORG_WORDS = _wordset(
     "pharma medical capital united rovers athletic wanderers fc laboratory laboratories "
     "observatory society team survey panel administration management consortium tribunal "
     "assembly directorate secretariat programme inspectorate consultancy consulting athletics "
-    "centre center fisheries infirmary standards municipality"
+    "centre center fisheries infirmary standards municipality navy"
 )
 _ORG_NAMES = frozenset(
     {"Xinhua", "Reuters", "Haaretz", "Kremlin", "Pentagon", "Hamas", "Hezbollah"}
@@ -578,6 +578,11 @@ def find_mentions(
             if (_is_cap(nxt) and nxt[:1].isalpha()) or _PARTICLE_NAME.match(nxt):
                 words.append(nxt)
                 i += 1
+            elif nxt == "," and _comma_list_in_name(words, tokens, start, i):
+                # "the Foreign, Commonwealth and Development Office", "Department for
+                # Environment, Food and Rural Affairs": the comma lists parts of one name.
+                words[-1] += ","
+                i += 1
             elif nxt in ("on", "and") and _joins_organisation_name(nxt, words, tokens, start, i):
                 # "Intergovernmental Panel on Climate Change", "Competition and Markets
                 # Authority": the lower-case word is inside one body's name.
@@ -783,6 +788,13 @@ def _joins_organisation_name(
         run.append(token)
     if not (words and run and run[-1].lower().rstrip(".,") in ORG_WORDS):  # tokens keep a "."
         return False
+    if run[0].lower() in DEMONYMS or _fold(run[0]) in _gazetteer():
+        return False  # "the French Navy and British Army": a second body starts
+    if _national_prefix(words) and not any(_generic_org_word(w) for w in words):
+        # "Greater Manchester Fire and Rescue Service", "Australian Communications and
+        # Media Authority": a place or nationality, then words that name no body of
+        # their own, then "and" and the rest of one body's name, wherever it stands.
+        return True
     if (
         len(words) == 1
         and len(run) in (2, 3)
@@ -797,9 +809,64 @@ def _joins_organisation_name(
     return (
         (before.lower() == "the" or bool(_POSSESSIVE.search(before)))
         and len(words) <= 2
-        and not _has_org_word(" ".join(words))
+        and not any(_generic_org_word(w) for w in words)
         and _fold(" ".join(words)) not in _gazetteer()
     )
+
+
+def _national_prefix(words: list[str]) -> bool:
+    """Whether ``words`` open with a nationality or a known place and go on after it.
+
+    "Australian Communications", "Greater Manchester Fire", "US Food": the rest is the
+    start of a body's name; the words after the place must not be a place themselves.
+    """
+    if len(words) >= 3 and words[0].lower() == "greater":
+        return True  # "Greater Manchester Fire": a metropolitan area, then the body
+    k = 1 if words and words[0].lower() in _PLACE_PART_WORDS else 0
+    for end in range(len(words) - 1, k, -1):
+        head = words[k:end]
+        if not head:
+            break
+        folded = _fold(" ".join(head))
+        if head[-1].lower() in DEMONYMS or folded in _gazetteer() or head[-1] in {"US", "UK"}:
+            rest = words[end:]
+            return bool(rest) and _fold(" ".join(rest)) not in _gazetteer()
+    return False
+
+
+def _comma_list_in_name(words: list[str], tokens: list[str], start: int, i: int) -> bool:
+    """Whether the comma at ``tokens[i]`` lists parts of one body's name.
+
+    "<body> for/of X, Y and Z" ("Department for Environment, Food and Rural
+    Affairs"), or "the X, Y and Z <head>" ("the Foreign, Commonwealth and
+    Development Office"): one capitalised word after the comma, then "and", then
+    capitalised words; in the second shape they end in an organisation word.
+    Lists of places or bodies ("Russia, Iran and Turkey") do not match.
+    """
+    if i + 3 >= len(tokens) or tokens[i + 2] != "and" or not words:
+        return False
+    item = tokens[i + 1]
+    if not (_is_cap(item) and item[:1].isalpha()) or _generic_org_word(item):
+        return False
+    if _fold(item) in _gazetteer() or item.lower() in DEMONYMS:
+        return False
+    lowered = [w.lower().rstrip(",") for w in words]
+    if any(
+        lowered[k] in ORG_WORDS and lowered[k + 1] in {"for", "of"} for k in range(len(lowered) - 2)
+    ):
+        return _is_cap(tokens[i + 3])
+    if words[0].lower() == "the":
+        words, before = words[1:], "the"
+    else:
+        before = tokens[start - 1].lower() if start > 0 else ""
+    if before != "the" or len(words) != 1 or _fold(words[0].rstrip(",")) in _gazetteer():
+        return False
+    run = []
+    for token in tokens[i + 3 : i + 8]:
+        if not (_is_cap(token) and token[:1].isalpha()):
+            break
+        run.append(token)
+    return bool(run) and run[-1].lower().rstrip(".,") in ORG_WORDS
 
 
 def _generic_org_word(word: str) -> bool:
@@ -897,8 +964,10 @@ def _apposition_kind(tokens: list[str], comma: int) -> str | None:
         # "the Helios Pride, the tanker stuck on the rocks": a ship (its noun comes
         # first, and the phrase may end in "rocks"); not "a ferry engineer".
         return "other"
-    if head in _VESSEL_NOUNS:
+    if head in _THING_NOUNS:
         return "other"
+    if head in _BUILDING_NOUNS:
+        return "place"
     return "organization" if head in _KIND_NOUNS else None
 
 
@@ -920,12 +989,33 @@ _VESSEL_NOUNS = _wordset(
     "ship tanker vessel freighter ferry trawler yacht liner frigate destroyer submarine "
     "cruiser containership supertanker"
 )
+#: Nouns for made things other than ships: instruments, works of art, products. Right
+#: before a name ("the violin known as the Lady Ashbourne", "the painting X") or heading
+#: its apposition they make it a thing ("other"), whatever its words look like.
+_THING_NOUNS = _VESSEL_NOUNS | _wordset(
+    "violin viola cello guitar piano instrument stradivarius painting portrait sculpture "
+    "statue manuscript phone smartphone handset app drug vaccine rocket satellite number "
+    "hotline"
+)
+#: Heads of an apposition that make the name before it a place ("Calder Point, the
+#: Manchester apartment tower", "Calder Point, a block of 180 flats").
+_BUILDING_NOUNS = _wordset("tower block building estate skyscraper")
 
 
 def _mentions_of_span(
     words: list[str], tokens: list[str], start: int, source: int, following: str = ""
 ) -> list[Mention]:
     while words and (words[0].lower() in _NOT_NAMES or words[0].lower() == "the"):
+        words = words[1:]
+        start += 1
+    if (
+        len(words) > 1
+        and words[0].lower() in _OPENING_PREPOSITIONS
+        and start > 0
+        and tokens[start - 1] in _CLAUSE_OPENERS
+    ):
+        # "VIC, Spain - At Bugaderia Ferrer, a family laundry": after a dateline's dash
+        # the sentence starts again, and its capitalised preposition is no name's.
         words = words[1:]
         start += 1
     if not words:
@@ -985,6 +1075,8 @@ def _mentions_of_span(
             break  # "Saudi Arabia", "South African Republic": a known place
         if role is None and " ".join(name_words[1:]) in _ORG_NAMES:
             break  # "Portuguese Red Cross": a national branch keeps its nationality
+        if role is None and name_words[-1].lower() in _EVENT_WORDS:
+            break  # "European Individual Chess Championship", "Russian Grand Prix"
         name_words = name_words[1:]
     text = _clean_surface(" ".join(name_words))
     if not text or text.lower() in _NOT_NAMES | _NOT_SINGLE_NAMES or text.lower() in DEMONYMS:
@@ -1035,8 +1127,9 @@ def _mentions_of_span(
     ):
         # "Shares in Oakridge rose": one holds shares in a company, not a place.
         kind_hint, previous = "organization", ""
-    if kind_hint is None and previous in _VESSEL_NOUNS:
-        kind_hint = "other"  # "the tanker Helios Pride": a ship
+    if kind_hint is None and (previous in _THING_NOUNS or _named_after_thing(tokens, start)):
+        # "the tanker Helios Pride": a ship; "the violin known as the Lady Ashbourne"
+        kind_hint = "other"
     if len(name_words) > 1 and name_words[0] in _VESSEL_PREFIXES:
         # "RRS Sir David Attenborough", "HMS Victory": a ship, whoever it is named after.
         kind_hint, role = "other", None
@@ -1118,6 +1211,26 @@ def _named_after_kind_noun(tokens: list[str], start: int) -> bool:
         and tokens[start - 1].lower() == "as"
         and tokens[start - 2].lower() == "known"
         and tokens[start - 3].lower() in _KIND_NOUNS
+    )
+
+
+#: Prepositions that open a sentence after a dateline, capitalised ("- At Bugaderia").
+_OPENING_PREPOSITIONS = _wordset("at in on from for with after before by to into inside")
+_CLAUSE_OPENERS = frozenset({"-", "–", "—", ":"})
+
+
+def _named_after_thing(tokens: list[str], start: int) -> bool:
+    """ "the violin known as the Lady Ashbourne", "a painting called The Harbour"."""
+    k = start - 1
+    if k >= 0 and tokens[k].lower() == "the":
+        k -= 1
+    if k >= 1 and tokens[k].lower() in {"called", "named"}:
+        return tokens[k - 1].lower() in _THING_NOUNS
+    return (
+        k >= 2
+        and tokens[k].lower() == "as"
+        and tokens[k - 1].lower() == "known"
+        and tokens[k - 2].lower() in _THING_NOUNS
     )
 
 

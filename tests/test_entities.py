@@ -852,3 +852,66 @@ def test_an_apposition_for_the_newspaper_is_no_newspaper() -> None:
         if m.text == "Ines Quiral"
     ]
     assert mention.kind_hint is None
+
+
+def _names(sentence: str) -> list[str]:
+    return [m.text for m in find_mentions(sentence, 1)]
+
+
+def test_and_and_commas_inside_one_bodys_name_keep_it_whole() -> None:
+    # After a nationality or a metropolitan area, wherever the name stands.
+    assert _names("The Australian Communications and Media Authority said so.") == [
+        "Australian Communications and Media Authority"
+    ]
+    assert _names("The crews from Greater Bristol Fire and Rescue Service arrived.") == [
+        "Greater Bristol Fire and Rescue Service"
+    ]
+    # Comma lists of one body's parts.
+    assert _names("The Foreign, Commonwealth and Development Office said so.") == [
+        "Foreign, Commonwealth and Development Office"
+    ]
+    assert _names("He wrote to the Department for Environment, Food and Rural Affairs.") == [
+        "Department for Environment, Food and Rural Affairs"
+    ]
+    # Two bodies, lists of places and firms stay apart.
+    assert _names("The French Navy and British Army took part.") == ["French Navy", "British Army"]
+    assert _names("The talks between Russia, Iran and Turkey went on.") == [
+        "Russia",
+        "Iran",
+        "Turkey",
+    ]
+    assert "Barclays" in _names("The shares in Barclays and Lloyds Banking Group fell.")
+    # (a lone generic "Council" names no particular body and is dropped)
+    assert _names("The ministers from the Council and European Parliament met.") == [
+        "European Parliament"
+    ]
+
+
+def test_a_nationality_stays_in_the_name_of_an_event_or_a_body() -> None:
+    assert _names("She won the European Junior Chess Championship in Budva.") == [
+        "European Junior Chess Championship",
+        "Budva",
+    ]
+    assert _names("The Swiss Federal Railways said so.") == ["Swiss Federal Railways"]
+    # Before a person it is still stripped.
+    assert _names("Swiss Anna Keller won.") == ["Anna Keller"]
+
+
+def test_a_thing_noun_types_the_name_it_introduces_as_a_thing() -> None:
+    (violin,) = find_mentions("She played the violin known as the Lady Harrow for years.", 1)
+    assert (violin.text, violin.kind_hint) == ("Lady Harrow", "other")
+    (painting,) = find_mentions("A painting called Morning Tide was stolen.", 1)
+    assert painting.kind_hint == "other"
+    number = [m for m in find_mentions("Calls to Triple Nine, the emergency number, failed.", 1)]
+    assert (number[-1].text, number[-1].kind_hint) == ("Triple Nine", "other")
+    (tower,) = find_mentions("An order was issued for Harlow Point, a block of 90 flats.", 1)
+    assert (tower.text, tower.kind_hint) == ("Harlow Point", "place")
+    # A person named after a kind noun that is no thing is still untyped.
+    (person,) = find_mentions("Her coach, known as Anna Keller, left.", 1)
+    assert person.kind_hint is None
+
+
+def test_a_capitalised_preposition_after_a_dateline_dash_is_no_name_word() -> None:
+    assert _names("VIC, Spain - At Lavanderia Puig, a laundry, the taps ran dry.")[-1] == (
+        "Lavanderia Puig"
+    )
