@@ -300,7 +300,10 @@ ORG_WORDS = _wordset(
     "pharma medical capital united rovers athletic wanderers fc laboratory laboratories "
     "observatory society team survey panel administration management consortium tribunal "
     "assembly directorate secretariat programme inspectorate consultancy consulting athletics "
-    "centre center fisheries infirmary standards municipality navy"
+    "centre center fisheries infirmary standards municipality navy "
+    # National adjectives of other languages open the names of national companies and
+    # bodies ("Deutsche Bahn", "Poste Italiane" aside), never a person's name.
+    "deutsche française francaise italiana española espanola nederlandse"
 )
 _ORG_NAMES = frozenset(
     {"Xinhua", "Reuters", "Haaretz", "Kremlin", "Pentagon", "Hamas", "Hezbollah"}
@@ -952,8 +955,10 @@ def _apposition_kind(tokens: list[str], comma: int) -> str | None:
     if comma + 2 >= len(tokens) or tokens[comma + 1].lower() not in {"a", "an", "the"}:
         return None
     head = None
+    stop = ""
     for token in tokens[comma + 2 : comma + 7]:
         if token.lower() in _APPOSITION_STOPS:
+            stop = token.lower()
             break
         head = token.lower()
     if (
@@ -968,7 +973,9 @@ def _apposition_kind(tokens: list[str], comma: int) -> str | None:
         return "other"
     if head in _BUILDING_NOUNS:
         return "place"
-    return "organization" if head in _KIND_NOUNS else None
+    # "Tom Whelan, a software developer who works for ...": "who" says the head
+    # noun is a person's trade, whatever a company of that name would be.
+    return "organization" if head in _KIND_NOUNS and stop != "who" else None
 
 
 def _ends_noun_phrase(token: str) -> bool:
@@ -1099,8 +1106,10 @@ def _mentions_of_span(
         kind_hint = "place"  # "Kestria's foreign minister": only a country has one
     elif kind_hint is None and following in _PLACE_NOUNS:
         kind_hint = "place"  # "the Lower Marrow valley", "Harborton Central station"
-    elif kind_hint is None and following in _ORG_NOUNS:
-        kind_hint = "organization"  # "Dragan's Kestria First party"
+    elif kind_hint is None and following in _ORG_NOUNS and not _place_shaped(name_words):
+        # "Dragan's Kestria First party"; but "the Cape Town company" is a company in
+        # Cape Town: a name shaped like a place only says where the company is.
+        kind_hint = "organization"
     elif kind_hint is None and (
         previous in _KIND_NOUNS
         or (previous == "," and start > 1 and tokens[start - 2].lower() in _KIND_NOUNS)
@@ -1127,6 +1136,11 @@ def _mentions_of_span(
     ):
         # "Shares in Oakridge rose": one holds shares in a company, not a place.
         kind_hint, previous = "organization", ""
+    if kind_hint is None and following in _SHIPWRECK_VERBS:
+        # "after the Amoco Cadiz ran aground", "the Erika sank": only ships do that.
+        end = start + len(words) + sum(word.endswith(",") for word in words)
+        if following != "ran" or (end + 1 < len(tokens) and tokens[end + 1] == "aground"):
+            kind_hint = "other"
     if kind_hint is None and (previous in _THING_NOUNS or _named_after_thing(tokens, start)):
         # "the tanker Helios Pride": a ship; "the violin known as the Lady Ashbourne"
         kind_hint = "other"
@@ -1179,7 +1193,7 @@ def _mentions_of_span(
 _STAFF_NOUNS = _wordset(
     "officials representatives members delegates lawyers executives analysts researchers "
     "scientists staff workers engineers experts economists investigators inspectors "
-    "spokesmen spokeswomen"
+    "spokesmen spokeswomen rescuers"
 )
 _HYPHEN_PARTICIPLE = re.compile(r"-(?:[a-z]+ed|born|run)$")
 #: Party labels written before a politician's name like a nationality ("Democrat
@@ -1211,6 +1225,19 @@ def _named_after_kind_noun(tokens: list[str], start: int) -> bool:
         and tokens[start - 1].lower() == "as"
         and tokens[start - 2].lower() == "known"
         and tokens[start - 3].lower() in _KIND_NOUNS
+    )
+
+
+#: Verbs after a name that only a ship does ("ran aground" with its next word).
+_SHIPWRECK_VERBS = _wordset("ran sank capsized foundered")
+
+
+def _place_shaped(words: list[str]) -> bool:
+    """ "Cape Town", "Port Lemos", "Marrow River", "Spain": words that name a place."""
+    return bool(words) and (
+        words[0].lower() in _LEADING_PLACE_WORDS
+        or words[-1].lower() in _PLACE_WORDS
+        or _fold(" ".join(words)) in _gazetteer()
     )
 
 
@@ -1252,7 +1279,7 @@ _KIND_NOUNS = _wordset(
     "company firm maker manufacturer carrier airline insurer lender retailer supplier "
     "developer publisher broadcaster newspaper magazine journal website startup charity "
     "club side team band brand bank group party union alliance movement distributor studio "
-    "gang champions rivals holders"
+    "gang champions rivals holders foundation agency association organisation organization"
 )
 
 #: Capitalised department words that open a cut-down title ("and Defense Sergei Shoygu").
@@ -1260,7 +1287,9 @@ _DEPARTMENT_WORDS = _wordset("defense defence interior finance foreign justice h
 
 
 _PREPOSITIONS = _wordset("in on at of from to into near across off by for with through the")
-_PLACE_PREPOSITIONS = frozenset({"in", "to", "from", "near", "across", "outside", "into", "toward"})
+_PLACE_PREPOSITIONS = frozenset(
+    {"in", "to", "from", "near", "across", "outside", "into", "toward", "above", "below"}
+)
 #: Lower-case nouns that, right after a name, say it is a place or an organisation.
 _PLACE_NOUNS = _wordset(
     "river valley province region town city district county village airport station street "
@@ -2061,6 +2090,15 @@ def _merge_people(
                 if name_distance(_surname(name), _surname(target_names[row])) <= 0.2
                 and _surname(name)[:1] == _surname(target_names[row])[:1]
             ]
+            if len(matches) > 1:
+                # "Dobreva" with "Mirela Dobreva" and "Stoyan Dobrev": a surname written
+                # exactly as one person's goes to that person; close spellings are no tie.
+                exact = [
+                    row
+                    for row in matches
+                    if _fold(_surname(target_names[row])) == _fold(_surname(name))
+                ]
+                matches = exact if len(exact) == 1 else matches
             if len(matches) == 1:
                 merged_full[matches[0]].absorb(cluster)
                 keep(matches[0], merged_full[matches[0]])

@@ -915,3 +915,44 @@ def test_a_capitalised_preposition_after_a_dateline_dash_is_no_name_word() -> No
     assert _names("VIC, Spain - At Lavanderia Puig, a laundry, the taps ran dry.")[-1] == (
         "Lavanderia Puig"
     )
+
+
+def test_place_shaped_names_before_company_are_where_the_company_is() -> None:
+    (town,) = find_mentions("He said the Cape Verden company hoped to grow.", 1)
+    assert town.kind_hint is None
+    (party,) = find_mentions("He said the Kestria First party hoped to grow.", 1)
+    assert party.kind_hint == "organization"
+
+
+def test_ships_by_their_verbs_and_national_companies_by_their_adjective() -> None:
+    (ship,) = find_mentions("It came after the Marlow Star ran aground in 1978.", 1)
+    assert (ship.text, ship.kind_hint) == ("Marlow Star", "other")
+    (person,) = find_mentions("It came after the talks Anna Keller ran in 1978.", 1)
+    assert person.kind_hint is None
+    assert entities_module._has_org_word("Deutsche Fernbahn")
+
+
+def test_kind_nouns_who_and_above() -> None:
+    (fund,) = find_mentions("It is on loan from the Dutch foundation Stichting Klank.", 1)
+    assert fund.kind_hint == "organization"
+    (worker,) = [
+        m
+        for m in find_mentions("said Tom Whelby, a software developer who works there.", 1)
+        if m.text == "Tom Whelby"
+    ]
+    assert worker.kind_hint is None
+    maker = find_mentions("said Tessara, a software developer in Leeds.", 1)[0]
+    assert maker.kind_hint == "organization"
+    (village,) = find_mentions("The slab broke above Zinden on Monday.", 1)
+    assert village.after_preposition
+
+
+def test_a_surname_written_exactly_as_one_persons_goes_to_that_person() -> None:
+    entities = run_stage(
+        "Mirela Dobreva won the title in Budva on Sunday. Her grandfather Stoyan Dobrev watched.",
+        "Dobreva said she was tired. Dobreva will play again in May. Stoyan Dobrev cried.",
+        max_entities=10,
+    ).entities
+    people = {e.name: e for e in entities if e.kind == "person"}
+    assert "Dobreva" not in people
+    assert people["Mirela Dobreva"].mentions == 3
