@@ -789,7 +789,7 @@ def _joins_organisation_name(
         if not (_is_cap(token) and token[:1].isalpha()):
             break
         run.append(token)
-    if not (words and run and run[-1].lower().rstrip(".,") in ORG_WORDS):  # tokens keep a "."
+    if not (words and run and run[-1].lower().rstrip(".,") in _AND_NAME_HEADS):  # keeps a "."
         return False
     if run[0].lower() in DEMONYMS or _fold(run[0]) in _gazetteer():
         return False  # "the French Navy and British Army": a second body starts
@@ -815,6 +815,11 @@ def _joins_organisation_name(
         and not any(_generic_org_word(w) for w in words)
         and _fold(" ".join(words)) not in _gazetteer()
     )
+
+
+#: Last words of bodies whose names hold "and": the organisation words, and "Executive",
+#: a title word elsewhere ("Health and Safety Executive", not "Chief Executive").
+_AND_NAME_HEADS = ORG_WORDS | {"executive"}
 
 
 def _national_prefix(words: list[str]) -> bool:
@@ -1046,6 +1051,7 @@ def _mentions_of_span(
     if (
         len(name_words) >= 3
         and name_words[0].lower() in _DEPARTMENT_WORDS
+        and name_words[1] != "and"  # "Health and Safety Executive" is one body
         and not _has_org_word(" ".join(name_words[1:]))
     ):
         role = f"{role} {name_words[0]}" if role else name_words[0]
@@ -1098,7 +1104,9 @@ def _mentions_of_span(
         return []
     # A bare title ("the Foreign Minister", "UN Secretary-General") names nobody, and a
     # lone generic word ("Union", "Council", "Coalition") no particular body.
-    if text.split()[-1].lower() in _TITLE_WORDS or text.lower() in _GENERIC_ORG_WORDS:
+    if (
+        text.split()[-1].lower() in _TITLE_WORDS and " and " not in text
+    ) or text.lower() in _GENERIC_ORG_WORDS:
         return []
     previous = tokens[start - 1].lower() if start > 0 else ""
     kind_hint = "person" if role is not None and not _has_org_word(text) else None
@@ -1671,8 +1679,36 @@ def merge_mentions(mentions: Iterable[Mention], gazetteer: dict[str, str]) -> li
         cluster.add(mention, mention.text)
     merged = _merge_people(_shortened_names(list(clusters.values())), _merge_spellings)
     merged = _acronyms(_repeated_in_full(merged))
+    if any("," in name or " and " in name for c in merged for name in c.forms):
+        merged = _clipped_bodies(merged)
     aliases = {(m.text, m.alias) for m in mentions if m.alias}
     return _national_names(_given_aliases(merged, aliases) if aliases else merged)
+
+
+def _clipped_bodies(clusters: list[_Cluster]) -> list[_Cluster]:
+    """ "Foreign Office" is "Foreign, Commonwealth and Development Office" clipped.
+
+    A body of two words, "<first> <head>", joins the one long body name of the story
+    that lists parts with commas or "and" and starts with that first word and ends with
+    that head; with two such long names it stays apart.
+    """
+    long_names: dict[tuple[str, str], list[_Cluster]] = defaultdict(list)
+    for cluster in clusters:
+        name = cluster.forms.most_common(1)[0][0]
+        if cluster.kind == "organization" and ("," in name or " and " in name):
+            words = name.split()
+            long_names[(words[0].rstrip(",").lower(), words[-1].lower())].append(cluster)
+    absorbed: set[int] = set()
+    for cluster in clusters:
+        name = cluster.forms.most_common(1)[0][0]
+        words = name.split()
+        if cluster.kind != "organization" or len(words) != 2 or cluster.canonical:
+            continue
+        targets = long_names.get((words[0].lower(), words[1].lower()), [])
+        if len(targets) == 1:
+            targets[0].absorb(cluster)
+            absorbed.add(id(cluster))
+    return [c for c in clusters if id(c) not in absorbed]
 
 
 def _without_models(mentions: list[Mention]) -> list[Mention]:

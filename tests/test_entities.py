@@ -873,6 +873,9 @@ def test_and_and_commas_inside_one_bodys_name_keep_it_whole() -> None:
     assert _names("He wrote to the Department for Environment, Food and Rural Affairs.") == [
         "Department for Environment, Food and Rural Affairs"
     ]
+    assert _names("He told the Health and Safety Executive on Monday.") == [
+        "Health and Safety Executive"
+    ]
     # Two bodies, lists of places and firms stay apart.
     assert _names("The French Navy and British Army took part.") == ["French Navy", "British Army"]
     assert _names("The talks between Russia, Iran and Turkey went on.") == [
@@ -956,3 +959,14 @@ def test_a_surname_written_exactly_as_one_persons_goes_to_that_person() -> None:
     people = {e.name: e for e in entities if e.kind == "person"}
     assert "Dobreva" not in people
     assert people["Mirela Dobreva"].mentions == 3
+
+
+def test_a_clipped_body_name_joins_its_long_form() -> None:
+    entities = run_stage(
+        "The Foreign, Commonwealth and Development Office said it was helping the families.",
+        "The Foreign Office said it was in contact with the Swiss police in Sion.",
+        max_entities=10,
+    ).entities
+    (office,) = [e for e in entities if "Office" in e.name]
+    assert office.name == "Foreign, Commonwealth and Development Office"
+    assert "Foreign Office" in office.variants
