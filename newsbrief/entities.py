@@ -303,7 +303,11 @@ ORG_WORDS = _wordset(
     "centre center fisheries infirmary standards municipality navy "
     # National adjectives of other languages open the names of national companies and
     # bodies ("Deutsche Bahn", "Poste Italiane" aside), never a person's name.
-    "deutsche française francaise italiana española espanola nederlandse"
+    "deutsche française francaise italiana española espanola nederlandse "
+    # Organisation words of other languages ("Minera Quebrada Alta", "Editorial Cardón",
+    # "Nationaal Muziekinstrumenten Fonds", "Ribe Handbold").
+    "minera grupo banco compañía compania editorial editions éditions fonds stichting "
+    "handbold håndbold sociedad société societe verlag gmbh"
 )
 _ORG_NAMES = frozenset(
     {"Xinhua", "Reuters", "Haaretz", "Kremlin", "Pentagon", "Hamas", "Hezbollah"}
@@ -1320,7 +1324,7 @@ _PLACE_WORDS = _wordset(
     "highway quarter palace castle stadium arena tower glacier glaciers mountain mountains "
     "range volcano reef fjord delta basin trench ridge archipelago lagoon creek estuary "
     "straits falls marsh wetlands moor moors shelf rise plateau seamount canyon shoal shoals "
-    "trough farm"
+    "trough farm drive"
 )
 #: First words of multi-word place names ("Port Lemos", "Santa Ana", "Lake Geneva").
 _LEADING_PLACE_WORDS = _wordset("port mount mt. lake fort cape point san santa saint sao los las")
@@ -1533,7 +1537,9 @@ def _kind_and_evidence(
         return kind, "title" if kind == "person" else "context"
     words = text.split()
     if len(words) > 1 and (
-        words[-1].lower() in _PLACE_WORDS or words[0].lower() in _LEADING_PLACE_WORDS
+        words[-1].lower() in _PLACE_WORDS
+        # "Port Lemos", but "Port of Rotterdam Authority" is the body running it.
+        or (words[0].lower() in _LEADING_PLACE_WORDS and not _generic_org_word(words[-1]))
     ):
         return "place", "name word"
     if len(words) > 2 and words[1] == "of" and words[0].lower() in _PLACE_OF_WORDS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import pytest
@@ -970,3 +971,19 @@ def test_a_clipped_body_name_joins_its_long_form() -> None:
     (office,) = [e for e in entities if "Office" in e.name]
     assert office.name == "Foreign, Commonwealth and Development Office"
     assert "Foreign Office" in office.variants
+
+
+def test_organisation_words_of_other_languages_and_bodies_named_port_of() -> None:
+    for name in ("Minera Cerro Blanco", "Editorial Pampa", "Stichting Klank", "Vejle Handbold"):
+        assert entities_module._has_org_word(name), name
+    entities = run_stage(
+        "The Port of Vlaardam Authority said ships were waiting. Port Lemos was closed.",
+        "The Port of Vlaardam Authority said it would reopen the lock. Port Lemos reopened.",
+        max_entities=10,
+    ).entities
+    kinds = {e.name: e.kind for e in entities}
+    assert kinds["Port of Vlaardam Authority"] == "organization"
+    assert kinds["Port Lemos"] == "place"
+    (street,) = find_mentions("The fire reached Larkin Drive by noon.", 1)
+    gazetteer = entities_module._gazetteer()
+    assert entities_module._kind_of(street.text, Counter(), gazetteer, 0) == "place"
