@@ -300,7 +300,14 @@ ORG_WORDS = _wordset(
     "pharma medical capital united rovers athletic wanderers fc laboratory laboratories "
     "observatory society team survey panel administration management consortium tribunal "
     "assembly directorate secretariat programme inspectorate consultancy consulting athletics "
-    "centre center fisheries infirmary standards municipality"
+    "centre center fisheries infirmary standards municipality navy "
+    # National adjectives of other languages open the names of national companies and
+    # bodies ("Deutsche Bahn", "Poste Italiane" aside), never a person's name.
+    "deutsche française francaise italiana española espanola nederlandse "
+    # Organisation words of other languages ("Minera Quebrada Alta", "Editorial Cardón",
+    # "Nationaal Muziekinstrumenten Fonds", "Ribe Handbold").
+    "minera grupo banco compañía compania editorial editions éditions fonds stichting "
+    "handbold håndbold sociedad société societe verlag gmbh"
 )
 _ORG_NAMES = frozenset(
     {"Xinhua", "Reuters", "Haaretz", "Kremlin", "Pentagon", "Hamas", "Hezbollah"}
@@ -578,6 +585,11 @@ def find_mentions(
             if (_is_cap(nxt) and nxt[:1].isalpha()) or _PARTICLE_NAME.match(nxt):
                 words.append(nxt)
                 i += 1
+            elif nxt == "," and _comma_list_in_name(words, tokens, start, i):
+                # "the Foreign, Commonwealth and Development Office", "Department for
+                # Environment, Food and Rural Affairs": the comma lists parts of one name.
+                words[-1] += ","
+                i += 1
             elif nxt in ("on", "and") and _joins_organisation_name(nxt, words, tokens, start, i):
                 # "Intergovernmental Panel on Climate Change", "Competition and Markets
                 # Authority": the lower-case word is inside one body's name.
@@ -781,8 +793,15 @@ def _joins_organisation_name(
         if not (_is_cap(token) and token[:1].isalpha()):
             break
         run.append(token)
-    if not (words and run and run[-1].lower().rstrip(".,") in ORG_WORDS):  # tokens keep a "."
+    if not (words and run and run[-1].lower().rstrip(".,") in _AND_NAME_HEADS):  # keeps a "."
         return False
+    if run[0].lower() in DEMONYMS or _fold(run[0]) in _gazetteer():
+        return False  # "the French Navy and British Army": a second body starts
+    if _national_prefix(words) and not any(_generic_org_word(w) for w in words):
+        # "Greater Manchester Fire and Rescue Service", "Australian Communications and
+        # Media Authority": a place or nationality, then words that name no body of
+        # their own, then "and" and the rest of one body's name, wherever it stands.
+        return True
     if (
         len(words) == 1
         and len(run) in (2, 3)
@@ -797,9 +816,69 @@ def _joins_organisation_name(
     return (
         (before.lower() == "the" or bool(_POSSESSIVE.search(before)))
         and len(words) <= 2
-        and not _has_org_word(" ".join(words))
+        and not any(_generic_org_word(w) for w in words)
         and _fold(" ".join(words)) not in _gazetteer()
     )
+
+
+#: Last words of bodies whose names hold "and": the organisation words, and "Executive",
+#: a title word elsewhere ("Health and Safety Executive", not "Chief Executive").
+_AND_NAME_HEADS = ORG_WORDS | {"executive"}
+
+
+def _national_prefix(words: list[str]) -> bool:
+    """Whether ``words`` open with a nationality or a known place and go on after it.
+
+    "Australian Communications", "Greater Manchester Fire", "US Food": the rest is the
+    start of a body's name; the words after the place must not be a place themselves.
+    """
+    if len(words) >= 3 and words[0].lower() == "greater":
+        return True  # "Greater Manchester Fire": a metropolitan area, then the body
+    k = 1 if words and words[0].lower() in _PLACE_PART_WORDS else 0
+    for end in range(len(words) - 1, k, -1):
+        head = words[k:end]
+        if not head:
+            break
+        folded = _fold(" ".join(head))
+        if head[-1].lower() in DEMONYMS or folded in _gazetteer() or head[-1] in {"US", "UK"}:
+            rest = words[end:]
+            return bool(rest) and _fold(" ".join(rest)) not in _gazetteer()
+    return False
+
+
+def _comma_list_in_name(words: list[str], tokens: list[str], start: int, i: int) -> bool:
+    """Whether the comma at ``tokens[i]`` lists parts of one body's name.
+
+    "<body> for/of X, Y and Z" ("Department for Environment, Food and Rural
+    Affairs"), or "the X, Y and Z <head>" ("the Foreign, Commonwealth and
+    Development Office"): one capitalised word after the comma, then "and", then
+    capitalised words; in the second shape they end in an organisation word.
+    Lists of places or bodies ("Russia, Iran and Turkey") do not match.
+    """
+    if i + 3 >= len(tokens) or tokens[i + 2] != "and" or not words:
+        return False
+    item = tokens[i + 1]
+    if not (_is_cap(item) and item[:1].isalpha()) or _generic_org_word(item):
+        return False
+    if _fold(item) in _gazetteer() or item.lower() in DEMONYMS:
+        return False
+    lowered = [w.lower().rstrip(",") for w in words]
+    if any(
+        lowered[k] in ORG_WORDS and lowered[k + 1] in {"for", "of"} for k in range(len(lowered) - 2)
+    ):
+        return _is_cap(tokens[i + 3])
+    if words[0].lower() == "the":
+        words, before = words[1:], "the"
+    else:
+        before = tokens[start - 1].lower() if start > 0 else ""
+    if before != "the" or len(words) != 1 or _fold(words[0].rstrip(",")) in _gazetteer():
+        return False
+    run = []
+    for token in tokens[i + 3 : i + 8]:
+        if not (_is_cap(token) and token[:1].isalpha()):
+            break
+        run.append(token)
+    return bool(run) and run[-1].lower().rstrip(".,") in ORG_WORDS
 
 
 def _generic_org_word(word: str) -> bool:
@@ -885,8 +964,10 @@ def _apposition_kind(tokens: list[str], comma: int) -> str | None:
     if comma + 2 >= len(tokens) or tokens[comma + 1].lower() not in {"a", "an", "the"}:
         return None
     head = None
+    stop = ""
     for token in tokens[comma + 2 : comma + 7]:
         if token.lower() in _APPOSITION_STOPS:
+            stop = token.lower()
             break
         head = token.lower()
     if (
@@ -897,9 +978,13 @@ def _apposition_kind(tokens: list[str], comma: int) -> str | None:
         # "the Helios Pride, the tanker stuck on the rocks": a ship (its noun comes
         # first, and the phrase may end in "rocks"); not "a ferry engineer".
         return "other"
-    if head in _VESSEL_NOUNS:
+    if head in _THING_NOUNS:
         return "other"
-    return "organization" if head in _KIND_NOUNS else None
+    if head in _BUILDING_NOUNS:
+        return "place"
+    # "Tom Whelan, a software developer who works for ...": "who" says the head
+    # noun is a person's trade, whatever a company of that name would be.
+    return "organization" if head in _KIND_NOUNS and stop != "who" else None
 
 
 def _ends_noun_phrase(token: str) -> bool:
@@ -920,12 +1005,33 @@ _VESSEL_NOUNS = _wordset(
     "ship tanker vessel freighter ferry trawler yacht liner frigate destroyer submarine "
     "cruiser containership supertanker"
 )
+#: Nouns for made things other than ships: instruments, works of art, products. Right
+#: before a name ("the violin known as the Lady Ashbourne", "the painting X") or heading
+#: its apposition they make it a thing ("other"), whatever its words look like.
+_THING_NOUNS = _VESSEL_NOUNS | _wordset(
+    "violin viola cello guitar piano instrument stradivarius painting portrait sculpture "
+    "statue manuscript phone smartphone handset app drug vaccine rocket satellite number "
+    "hotline"
+)
+#: Heads of an apposition that make the name before it a place ("Calder Point, the
+#: Manchester apartment tower", "Calder Point, a block of 180 flats").
+_BUILDING_NOUNS = _wordset("tower block building estate skyscraper")
 
 
 def _mentions_of_span(
     words: list[str], tokens: list[str], start: int, source: int, following: str = ""
 ) -> list[Mention]:
     while words and (words[0].lower() in _NOT_NAMES or words[0].lower() == "the"):
+        words = words[1:]
+        start += 1
+    if (
+        len(words) > 1
+        and words[0].lower() in _OPENING_PREPOSITIONS
+        and start > 0
+        and tokens[start - 1] in _CLAUSE_OPENERS
+    ):
+        # "VIC, Spain - At Bugaderia Ferrer, a family laundry": after a dateline's dash
+        # the sentence starts again, and its capitalised preposition is no name's.
         words = words[1:]
         start += 1
     if not words:
@@ -949,6 +1055,7 @@ def _mentions_of_span(
     if (
         len(name_words) >= 3
         and name_words[0].lower() in _DEPARTMENT_WORDS
+        and name_words[1] != "and"  # "Health and Safety Executive" is one body
         and not _has_org_word(" ".join(name_words[1:]))
     ):
         role = f"{role} {name_words[0]}" if role else name_words[0]
@@ -985,6 +1092,8 @@ def _mentions_of_span(
             break  # "Saudi Arabia", "South African Republic": a known place
         if role is None and " ".join(name_words[1:]) in _ORG_NAMES:
             break  # "Portuguese Red Cross": a national branch keeps its nationality
+        if role is None and name_words[-1].lower() in _EVENT_WORDS:
+            break  # "European Individual Chess Championship", "Russian Grand Prix"
         name_words = name_words[1:]
     text = _clean_surface(" ".join(name_words))
     if not text or text.lower() in _NOT_NAMES | _NOT_SINGLE_NAMES or text.lower() in DEMONYMS:
@@ -999,7 +1108,9 @@ def _mentions_of_span(
         return []
     # A bare title ("the Foreign Minister", "UN Secretary-General") names nobody, and a
     # lone generic word ("Union", "Council", "Coalition") no particular body.
-    if text.split()[-1].lower() in _TITLE_WORDS or text.lower() in _GENERIC_ORG_WORDS:
+    if (
+        text.split()[-1].lower() in _TITLE_WORDS and " and " not in text
+    ) or text.lower() in _GENERIC_ORG_WORDS:
         return []
     previous = tokens[start - 1].lower() if start > 0 else ""
     kind_hint = "person" if role is not None and not _has_org_word(text) else None
@@ -1007,8 +1118,10 @@ def _mentions_of_span(
         kind_hint = "place"  # "Kestria's foreign minister": only a country has one
     elif kind_hint is None and following in _PLACE_NOUNS:
         kind_hint = "place"  # "the Lower Marrow valley", "Harborton Central station"
-    elif kind_hint is None and following in _ORG_NOUNS:
-        kind_hint = "organization"  # "Dragan's Kestria First party"
+    elif kind_hint is None and following in _ORG_NOUNS and not _place_shaped(name_words):
+        # "Dragan's Kestria First party"; but "the Cape Town company" is a company in
+        # Cape Town: a name shaped like a place only says where the company is.
+        kind_hint = "organization"
     elif kind_hint is None and (
         previous in _KIND_NOUNS
         or (previous == "," and start > 1 and tokens[start - 2].lower() in _KIND_NOUNS)
@@ -1035,8 +1148,14 @@ def _mentions_of_span(
     ):
         # "Shares in Oakridge rose": one holds shares in a company, not a place.
         kind_hint, previous = "organization", ""
-    if kind_hint is None and previous in _VESSEL_NOUNS:
-        kind_hint = "other"  # "the tanker Helios Pride": a ship
+    if kind_hint is None and following in _SHIPWRECK_VERBS:
+        # "after the Amoco Cadiz ran aground", "the Erika sank": only ships do that.
+        end = start + len(words) + sum(word.endswith(",") for word in words)
+        if following != "ran" or (end + 1 < len(tokens) and tokens[end + 1] == "aground"):
+            kind_hint = "other"
+    if kind_hint is None and (previous in _THING_NOUNS or _named_after_thing(tokens, start)):
+        # "the tanker Helios Pride": a ship; "the violin known as the Lady Ashbourne"
+        kind_hint = "other"
     if len(name_words) > 1 and name_words[0] in _VESSEL_PREFIXES:
         # "RRS Sir David Attenborough", "HMS Victory": a ship, whoever it is named after.
         kind_hint, role = "other", None
@@ -1086,7 +1205,7 @@ def _mentions_of_span(
 _STAFF_NOUNS = _wordset(
     "officials representatives members delegates lawyers executives analysts researchers "
     "scientists staff workers engineers experts economists investigators inspectors "
-    "spokesmen spokeswomen"
+    "spokesmen spokeswomen rescuers"
 )
 _HYPHEN_PARTICIPLE = re.compile(r"-(?:[a-z]+ed|born|run)$")
 #: Party labels written before a politician's name like a nationality ("Democrat
@@ -1121,6 +1240,39 @@ def _named_after_kind_noun(tokens: list[str], start: int) -> bool:
     )
 
 
+#: Verbs after a name that only a ship does ("ran aground" with its next word).
+_SHIPWRECK_VERBS = _wordset("ran sank capsized foundered")
+
+
+def _place_shaped(words: list[str]) -> bool:
+    """ "Cape Town", "Port Lemos", "Marrow River", "Spain": words that name a place."""
+    return bool(words) and (
+        words[0].lower() in _LEADING_PLACE_WORDS
+        or words[-1].lower() in _PLACE_WORDS
+        or _fold(" ".join(words)) in _gazetteer()
+    )
+
+
+#: Prepositions that open a sentence after a dateline, capitalised ("- At Bugaderia").
+_OPENING_PREPOSITIONS = _wordset("at in on from for with after before by to into inside")
+_CLAUSE_OPENERS = frozenset({"-", "–", "—", ":"})
+
+
+def _named_after_thing(tokens: list[str], start: int) -> bool:
+    """ "the violin known as the Lady Ashbourne", "a painting called The Harbour"."""
+    k = start - 1
+    if k >= 0 and tokens[k].lower() == "the":
+        k -= 1
+    if k >= 1 and tokens[k].lower() in {"called", "named"}:
+        return tokens[k - 1].lower() in _THING_NOUNS
+    return (
+        k >= 2
+        and tokens[k].lower() == "as"
+        and tokens[k - 1].lower() == "known"
+        and tokens[k - 2].lower() in _THING_NOUNS
+    )
+
+
 #: Nouns that, before "in", make the name after it a company ("a stake in Helvard").
 _HOLDING_NOUNS = _wordset("shares share stake stakes holding holdings investment investors stock")
 #: Ship prefixes (written in capitals): the name after them is a vessel, not a person.
@@ -1139,7 +1291,7 @@ _KIND_NOUNS = _wordset(
     "company firm maker manufacturer carrier airline insurer lender retailer supplier "
     "developer publisher broadcaster newspaper magazine journal website startup charity "
     "club side team band brand bank group party union alliance movement distributor studio "
-    "gang champions rivals holders"
+    "gang champions rivals holders foundation agency association organisation organization"
 )
 
 #: Capitalised department words that open a cut-down title ("and Defense Sergei Shoygu").
@@ -1147,7 +1299,9 @@ _DEPARTMENT_WORDS = _wordset("defense defence interior finance foreign justice h
 
 
 _PREPOSITIONS = _wordset("in on at of from to into near across off by for with through the")
-_PLACE_PREPOSITIONS = frozenset({"in", "to", "from", "near", "across", "outside", "into", "toward"})
+_PLACE_PREPOSITIONS = frozenset(
+    {"in", "to", "from", "near", "across", "outside", "into", "toward", "above", "below"}
+)
 #: Lower-case nouns that, right after a name, say it is a place or an organisation.
 _PLACE_NOUNS = _wordset(
     "river valley province region town city district county village airport station street "
@@ -1170,7 +1324,7 @@ _PLACE_WORDS = _wordset(
     "highway quarter palace castle stadium arena tower glacier glaciers mountain mountains "
     "range volcano reef fjord delta basin trench ridge archipelago lagoon creek estuary "
     "straits falls marsh wetlands moor moors shelf rise plateau seamount canyon shoal shoals "
-    "trough farm"
+    "trough farm drive"
 )
 #: First words of multi-word place names ("Port Lemos", "Santa Ana", "Lake Geneva").
 _LEADING_PLACE_WORDS = _wordset("port mount mt. lake fort cape point san santa saint sao los las")
@@ -1383,7 +1537,9 @@ def _kind_and_evidence(
         return kind, "title" if kind == "person" else "context"
     words = text.split()
     if len(words) > 1 and (
-        words[-1].lower() in _PLACE_WORDS or words[0].lower() in _LEADING_PLACE_WORDS
+        words[-1].lower() in _PLACE_WORDS
+        # "Port Lemos", but "Port of Rotterdam Authority" is the body running it.
+        or (words[0].lower() in _LEADING_PLACE_WORDS and not _generic_org_word(words[-1]))
     ):
         return "place", "name word"
     if len(words) > 2 and words[1] == "of" and words[0].lower() in _PLACE_OF_WORDS:
@@ -1529,8 +1685,36 @@ def merge_mentions(mentions: Iterable[Mention], gazetteer: dict[str, str]) -> li
         cluster.add(mention, mention.text)
     merged = _merge_people(_shortened_names(list(clusters.values())), _merge_spellings)
     merged = _acronyms(_repeated_in_full(merged))
+    if any("," in name or " and " in name for c in merged for name in c.forms):
+        merged = _clipped_bodies(merged)
     aliases = {(m.text, m.alias) for m in mentions if m.alias}
     return _national_names(_given_aliases(merged, aliases) if aliases else merged)
+
+
+def _clipped_bodies(clusters: list[_Cluster]) -> list[_Cluster]:
+    """ "Foreign Office" is "Foreign, Commonwealth and Development Office" clipped.
+
+    A body of two words, "<first> <head>", joins the one long body name of the story
+    that lists parts with commas or "and" and starts with that first word and ends with
+    that head; with two such long names it stays apart.
+    """
+    long_names: dict[tuple[str, str], list[_Cluster]] = defaultdict(list)
+    for cluster in clusters:
+        name = cluster.forms.most_common(1)[0][0]
+        if cluster.kind == "organization" and ("," in name or " and " in name):
+            words = name.split()
+            long_names[(words[0].rstrip(",").lower(), words[-1].lower())].append(cluster)
+    absorbed: set[int] = set()
+    for cluster in clusters:
+        name = cluster.forms.most_common(1)[0][0]
+        words = name.split()
+        if cluster.kind != "organization" or len(words) != 2 or cluster.canonical:
+            continue
+        targets = long_names.get((words[0].lower(), words[1].lower()), [])
+        if len(targets) == 1:
+            targets[0].absorb(cluster)
+            absorbed.add(id(cluster))
+    return [c for c in clusters if id(c) not in absorbed]
 
 
 def _without_models(mentions: list[Mention]) -> list[Mention]:
@@ -1948,6 +2132,15 @@ def _merge_people(
                 if name_distance(_surname(name), _surname(target_names[row])) <= 0.2
                 and _surname(name)[:1] == _surname(target_names[row])[:1]
             ]
+            if len(matches) > 1:
+                # "Dobreva" with "Mirela Dobreva" and "Stoyan Dobrev": a surname written
+                # exactly as one person's goes to that person; close spellings are no tie.
+                exact = [
+                    row
+                    for row in matches
+                    if _fold(_surname(target_names[row])) == _fold(_surname(name))
+                ]
+                matches = exact if len(exact) == 1 else matches
             if len(matches) == 1:
                 merged_full[matches[0]].absorb(cluster)
                 keep(matches[0], merged_full[matches[0]])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import pytest
@@ -852,3 +853,137 @@ def test_an_apposition_for_the_newspaper_is_no_newspaper() -> None:
         if m.text == "Ines Quiral"
     ]
     assert mention.kind_hint is None
+
+
+def _names(sentence: str) -> list[str]:
+    return [m.text for m in find_mentions(sentence, 1)]
+
+
+def test_and_and_commas_inside_one_bodys_name_keep_it_whole() -> None:
+    # After a nationality or a metropolitan area, wherever the name stands.
+    assert _names("The Australian Communications and Media Authority said so.") == [
+        "Australian Communications and Media Authority"
+    ]
+    assert _names("The crews from Greater Bristol Fire and Rescue Service arrived.") == [
+        "Greater Bristol Fire and Rescue Service"
+    ]
+    # Comma lists of one body's parts.
+    assert _names("The Foreign, Commonwealth and Development Office said so.") == [
+        "Foreign, Commonwealth and Development Office"
+    ]
+    assert _names("He wrote to the Department for Environment, Food and Rural Affairs.") == [
+        "Department for Environment, Food and Rural Affairs"
+    ]
+    assert _names("He told the Health and Safety Executive on Monday.") == [
+        "Health and Safety Executive"
+    ]
+    # Two bodies, lists of places and firms stay apart.
+    assert _names("The French Navy and British Army took part.") == ["French Navy", "British Army"]
+    assert _names("The talks between Russia, Iran and Turkey went on.") == [
+        "Russia",
+        "Iran",
+        "Turkey",
+    ]
+    assert "Barclays" in _names("The shares in Barclays and Lloyds Banking Group fell.")
+    # (a lone generic "Council" names no particular body and is dropped)
+    assert _names("The ministers from the Council and European Parliament met.") == [
+        "European Parliament"
+    ]
+
+
+def test_a_nationality_stays_in_the_name_of_an_event_or_a_body() -> None:
+    assert _names("She won the European Junior Chess Championship in Budva.") == [
+        "European Junior Chess Championship",
+        "Budva",
+    ]
+    assert _names("The Swiss Federal Railways said so.") == ["Swiss Federal Railways"]
+    # Before a person it is still stripped.
+    assert _names("Swiss Anna Keller won.") == ["Anna Keller"]
+
+
+def test_a_thing_noun_types_the_name_it_introduces_as_a_thing() -> None:
+    (violin,) = find_mentions("She played the violin known as the Lady Harrow for years.", 1)
+    assert (violin.text, violin.kind_hint) == ("Lady Harrow", "other")
+    (painting,) = find_mentions("A painting called Morning Tide was stolen.", 1)
+    assert painting.kind_hint == "other"
+    number = [m for m in find_mentions("Calls to Triple Nine, the emergency number, failed.", 1)]
+    assert (number[-1].text, number[-1].kind_hint) == ("Triple Nine", "other")
+    (tower,) = find_mentions("An order was issued for Harlow Point, a block of 90 flats.", 1)
+    assert (tower.text, tower.kind_hint) == ("Harlow Point", "place")
+    # A person named after a kind noun that is no thing is still untyped.
+    (person,) = find_mentions("Her coach, known as Anna Keller, left.", 1)
+    assert person.kind_hint is None
+
+
+def test_a_capitalised_preposition_after_a_dateline_dash_is_no_name_word() -> None:
+    assert _names("VIC, Spain - At Lavanderia Puig, a laundry, the taps ran dry.")[-1] == (
+        "Lavanderia Puig"
+    )
+
+
+def test_place_shaped_names_before_company_are_where_the_company_is() -> None:
+    (town,) = find_mentions("He said the Cape Verden company hoped to grow.", 1)
+    assert town.kind_hint is None
+    (party,) = find_mentions("He said the Kestria First party hoped to grow.", 1)
+    assert party.kind_hint == "organization"
+
+
+def test_ships_by_their_verbs_and_national_companies_by_their_adjective() -> None:
+    (ship,) = find_mentions("It came after the Marlow Star ran aground in 1978.", 1)
+    assert (ship.text, ship.kind_hint) == ("Marlow Star", "other")
+    (person,) = find_mentions("It came after the talks Anna Keller ran in 1978.", 1)
+    assert person.kind_hint is None
+    assert entities_module._has_org_word("Deutsche Fernbahn")
+
+
+def test_kind_nouns_who_and_above() -> None:
+    (fund,) = find_mentions("It is on loan from the Dutch foundation Stichting Klank.", 1)
+    assert fund.kind_hint == "organization"
+    (worker,) = [
+        m
+        for m in find_mentions("said Tom Whelby, a software developer who works there.", 1)
+        if m.text == "Tom Whelby"
+    ]
+    assert worker.kind_hint is None
+    maker = find_mentions("said Tessara, a software developer in Leeds.", 1)[0]
+    assert maker.kind_hint == "organization"
+    (village,) = find_mentions("The slab broke above Zinden on Monday.", 1)
+    assert village.after_preposition
+
+
+def test_a_surname_written_exactly_as_one_persons_goes_to_that_person() -> None:
+    entities = run_stage(
+        "Mirela Dobreva won the title in Budva on Sunday. Her grandfather Stoyan Dobrev watched.",
+        "Dobreva said she was tired. Dobreva will play again in May. Stoyan Dobrev cried.",
+        max_entities=10,
+    ).entities
+    people = {e.name: e for e in entities if e.kind == "person"}
+    assert "Dobreva" not in people
+    assert people["Mirela Dobreva"].mentions == 3
+
+
+def test_a_clipped_body_name_joins_its_long_form() -> None:
+    entities = run_stage(
+        "The Foreign, Commonwealth and Development Office said it was helping the families.",
+        "The Foreign Office said it was in contact with the Swiss police in Sion.",
+        max_entities=10,
+    ).entities
+    (office,) = [e for e in entities if "Office" in e.name]
+    assert office.name == "Foreign, Commonwealth and Development Office"
+    assert "Foreign Office" in office.variants
+
+
+def test_organisation_words_of_other_languages_and_bodies_named_port_of() -> None:
+    for name in ("Minera Cerro Blanco", "Editorial Pampa", "Stichting Klank", "Vejle Handbold"):
+        assert entities_module._has_org_word(name), name
+    entities = run_stage(
+        "The Port of Vlaardam Authority said ships were waiting. Port Lemos was closed.",
+        "The Port of Vlaardam Authority said it would reopen the lock. Port Lemos reopened.",
+        max_entities=10,
+    ).entities
+    kinds = {e.name: e.kind for e in entities}
+    assert kinds["Port of Vlaardam Authority"] == "organization"
+    assert kinds["Port Lemos"] == "place"
+    (street,) = find_mentions("The fire reached Larkin Drive by noon.", 1)
+    gazetteer = entities_module._gazetteer()
+    assert entities_module._kind_of(street.text, Counter(), gazetteer, 0) == "place"
