@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import functools
 import importlib.util
+import itertools
 import math
 import re
 import threading
@@ -579,6 +580,10 @@ def find_mentions(
             and words[-1].lower().replace("’", "'") not in _GROUP_POSSESSIVES
             and not _plural_possessive_in_name(words[-1], tokens[i])
         ):
+            if _ends_sentence(words[-1]):
+                # "from Copenhagen. We thought": the syntok splitter keeps a quotation
+                # whole, so a sentence can end inside one; no name crosses its full stop.
+                break
             nxt = tokens[i]
             if nxt == "I" and i + 1 < len(tokens) and tokens[i + 1][:1].islower():
                 break  # "After the operation in Munich I could not walk": the pronoun
@@ -611,7 +616,9 @@ def find_mentions(
                 break
         while words and words[-1].lower() in _CONNECTORS | {"the"}:
             words.pop()
-        if start == 0 and words:
+        # A word after a full stop inside the sentence opens a sentence of its own.
+        opening = start == 0 or _ends_sentence(tokens[start - 1])
+        if opening and words:
             first = words[0]
             if not _keeps_opening_word(first, mid_sentence_caps):
                 words = words[1:]
@@ -621,7 +628,7 @@ def find_mentions(
                     words = words[1:]
                     start += 1
         if (
-            start == 0
+            opening
             and len(words) == 1
             and i + 1 < len(tokens)
             and tokens[i].lower() in _KIND_NOUNS
@@ -659,6 +666,24 @@ def find_mentions(
                     mention = replace(mention, kind_hint=apposed_kind)
                 mentions.extend(_with_relative(mention, relative, tokens, piece_start))
     return mentions
+
+
+#: Abbreviations written with a full stop that do not end a sentence ("Gen. Ray Park",
+#: "Acme Corp. said"); stems of two letters or fewer ("St.", "Dr.", "J.") and dotted
+#: ones ("U.S.") never do (``_ends_sentence``).
+_ABBREVIATIONS = _wordset(
+    "mrs sen rep gov gen col prof capt sgt cpl lieut supt insp det cllr hon rev messrs mme "
+    "mlle ave blvd inc ltd corp bros dept univ assn est vol nos jan feb mar apr jun jul aug "
+    "sep sept oct nov dec"
+)
+
+
+def _ends_sentence(token: str) -> bool:
+    """Whether ``token`` ends with a sentence's full stop ("Copenhagen.", not "St.")."""
+    if token[-1:] != ".":
+        return False
+    stem = token[:-1]
+    return len(stem) > 2 and "." not in stem and stem.lower() not in _ABBREVIATIONS
 
 
 def _unless_title_part(words: list[str], tokens: list[str], i: int) -> list[str]:
@@ -2336,7 +2361,13 @@ def _mid_sentence_caps(sentences: Iterable[str]) -> frozenset[str]:
             continue  # no capital after the first word: nothing to add
         tokens = _tokens(text)
         # ``_is_cap`` inlined: this runs on every token of the story.
-        words.update(t for t in tokens[1:] if t[:1].isupper())
+        # A word after a full stop inside the sentence ("from Copenhagen. We thought")
+        # opens a sentence: it says nothing about being a name.
+        words.update(
+            t
+            for before, t in itertools.pairwise(tokens)
+            if t[:1].isupper() and not (before[-1:] == "." and _ends_sentence(before))
+        )
         # A run of capitalised words ("Alexander Lavrentyev said") is a name even
         # at a sentence start, and so are its words when they start another sentence.
         if len(tokens) > 1 and _is_cap(tokens[0]) and _is_cap(tokens[1]):

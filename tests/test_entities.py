@@ -987,3 +987,21 @@ def test_organisation_words_of_other_languages_and_bodies_named_port_of() -> Non
     (street,) = find_mentions("The fire reached Larkin Drive by noon.", 1)
     gazetteer = entities_module._gazetteer()
     assert entities_module._kind_of(street.text, Counter(), gazetteer, 0) == "place"
+
+
+def test_a_name_never_runs_across_a_full_stop_inside_a_sentence() -> None:
+    # A quotation keeps two sentences in one: "Tarnow." ends the first of them.
+    texts = [m.text for m in find_mentions('"It came from Tarnow. We kept it," he said.', 1)]
+    assert texts == ["Tarnow"]
+    texts = [m.text for m in find_mentions('"Trains reach Brellin. With luck," Ola Vass said.', 1)]
+    assert "Brellin" in texts and not any("With" in t for t in texts)
+    # Abbreviations, dotted names and initials still run on.
+    texts = [m.text for m in find_mentions("He saw St. Ovid's Hospital and J. R. Quill.", 1)]
+    assert texts == ["St. Ovid's Hospital", "J. R. Quill"]
+    # The word after such a stop is a sentence opening: no name of its own.
+    entities = run_stage(
+        'Anna Vesk said: "It was made in Tarnow. Maybe it is old." Anna Vesk laughed.',
+        "Anna Vesk sold the clock in Tarnow.",
+        max_entities=10,
+    ).entities
+    assert {e.name for e in entities} == {"Anna Vesk", "Tarnow"}
