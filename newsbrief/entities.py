@@ -235,6 +235,9 @@ TITLES = tuple(
             "chairwoman",
             "ceo",
             "councillor",
+            "cllr",  # British style ("Cllr Ffion Pugh")
+            "cllr.",
+            "keeper",
             "councilwoman",
             "councilman",
             "inspector",
@@ -514,7 +517,15 @@ def _split_title(words: list[str]) -> tuple[str | None, list[str]]:
                 role = " ".join(role_words)
                 if title in _HONORIFICS:
                     role = None
-                return role, words[end:]
+                rest = words[end:]
+                if role and len(rest) > 2:
+                    # "Chief Operations Officer Dana Vole", "General Manager Ivo Pank":
+                    # a longer title than the list spells, a title word one or two
+                    # words on; the name is what follows it.
+                    more, name = _split_title(rest)
+                    if more and name:
+                        return f"{role} {more}", name
+                return role, rest
     # "Vice-Admiral Laurent Kerbrat", "Lieutenant-Colonel X": a hyphenated title none of
     # the titles above spells, made of title words, is a title like its parts.
     if len(words) > 1 and "-" in lowered[0]:

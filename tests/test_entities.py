@@ -1005,3 +1005,17 @@ def test_a_name_never_runs_across_a_full_stop_inside_a_sentence() -> None:
         max_entities=10,
     ).entities
     assert {e.name for e in entities} == {"Anna Vesk", "Tarnow"}
+
+
+def test_a_title_longer_than_the_list_spells_goes_to_the_role() -> None:
+    found = find_mentions("Chief Operations Officer Dana Vole told reporters at noon.", 1)
+    assert [(m.text, m.role) for m in found] == [("Dana Vole", "Chief Operations Officer")]
+    found = find_mentions("The vote passed, said Cllr Ffion Pugh on Tuesday.", 1)
+    assert [(m.text, m.role) for m in found] == [("Ffion Pugh", "Cllr")]
+    entities = run_stage(
+        "Keeper Oisin Brack said the lions were calm. Oisin Brack fed them.",
+        "Oisin Brack, a keeper for 20 years, said the lions would stay.",
+        max_entities=10,
+    ).entities
+    (keeper,) = [e for e in entities if e.kind == "person"]
+    assert keeper.name == "Oisin Brack" and keeper.mentions == 3
