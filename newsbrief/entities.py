@@ -311,7 +311,10 @@ ORG_WORDS = _wordset(
     # Organisation words of other languages ("Minera Quebrada Alta", "Editorial Cardón",
     # "Nationaal Muziekinstrumenten Fonds", "Ribe Handbold").
     "minera grupo banco compañía compania editorial editions éditions fonds stichting "
-    "handbold håndbold sociedad société societe verlag gmbh"
+    "handbold håndbold sociedad société societe verlag gmbh "
+    # Round 13: "Blue Star Ferries", "Vellmar Brewery Museum", "Brauerei Hollbach",
+    # "Oberland Bräu Gruppe", "Solent Week Limited".
+    "ferries museum limited brauerei bräu gruppe stiftung verein"
 )
 _ORG_NAMES = frozenset(
     {"Xinhua", "Reuters", "Haaretz", "Kremlin", "Pentagon", "Hamas", "Hezbollah"}
@@ -1363,7 +1366,10 @@ _PLACE_WORDS = _wordset(
     "trough farm drive"
 )
 #: First words of multi-word place names ("Port Lemos", "Santa Ana", "Lake Geneva").
-_LEADING_PLACE_WORDS = _wordset("port mount mt. lake fort cape point san santa saint sao los las")
+_LEADING_PLACE_WORDS = _wordset(
+    "port mount mt. lake fort cape point san santa saint sao los las "
+    "calle avenida rua rue"  # streets of other languages ("Calle Mayor", "Rue Haute")
+)
 # Words of titles that also end names ("Islamic State", "Department of Justice") are left out.
 _TITLE_WORDS = frozenset(word for title in TITLES for word in title.split() if len(word) > 3) - {
     "state",
@@ -2154,13 +2160,26 @@ def _merge_people(
     # Single words (surnames, or names the recogniser could not type) join the one
     # full name whose surname they match; ambiguous ones (two people, one surname) stay.
     rest: list[_Cluster] = []
+    # The name after an organisation word ("Brauerei Hollbach", "Banco Ruiz"): alone,
+    # it may be the body as much as the person ("Elke Hollbach"), so it joins neither.
+    body_words = set()
+    for c in clusters:
+        if c.kind == "organization" and " " in (name := _name(c)):
+            *head, last = name.split()
+            if last.lower() not in ORG_WORDS and any(w.lower() in ORG_WORDS for w in head):
+                body_words.add(_fold(last))
     for cluster in clusters:
         if cluster.kind == "person" and not _surname_only(_name(cluster)):
             continue
         name = _name(cluster)
         # A single word the story types an organisation ("software maker Brannock")
         # is not the surname of a person who shares it ("founder Peter Brannock").
-        if _surname_only(name) and cluster.canonical is None and cluster.kind != "organization":
+        if (
+            _surname_only(name)
+            and cluster.canonical is None
+            and cluster.kind != "organization"
+            and _fold(name) not in body_words
+        ):
             maybe = surnames.may_be_within(_fold(_surname(name)), 0.2)
             matches = [
                 int(row)

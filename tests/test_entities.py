@@ -1019,3 +1019,24 @@ def test_a_title_longer_than_the_list_spells_goes_to_the_role() -> None:
     ).entities
     (keeper,) = [e for e in entities if e.kind == "person"]
     assert keeper.name == "Oisin Brack" and keeper.mentions == 3
+
+
+def test_more_organisation_words_and_streets_of_other_languages() -> None:
+    for name in ("Red Gull Ferries", "Vellmar Brewery Museum", "Brauerei Hollbach"):
+        assert entities_module._has_org_word(name), name
+    for name in ("Oberland Bräu Gruppe", "Solent Week Limited"):
+        assert entities_module._has_org_word(name), name
+    gazetteer = entities_module._gazetteer()
+    assert entities_module._kind_of("Calle Mirador", Counter(), gazetteer, 0) == "place"
+    assert entities_module._kind_of("Rue Haute", Counter(), gazetteer, 0) == "place"
+
+
+def test_the_name_after_an_organisation_word_does_not_join_a_person_who_shares_it() -> None:
+    entities = run_stage(
+        "Grupo Ferrante will close the mill, it said. Elke Ferrante, 70, cried.",
+        "Ferrante made paper for 300 years. Grupo Ferrante employs 40 people.",
+        max_entities=10,
+    ).entities
+    people = {e.name: e for e in entities if e.kind == "person"}
+    assert people["Elke Ferrante"].mentions == 1
+    assert "Ferrante" not in people["Elke Ferrante"].variants
