@@ -1040,3 +1040,41 @@ def test_the_name_after_an_organisation_word_does_not_join_a_person_who_shares_i
     people = {e.name: e for e in entities if e.kind == "person"}
     assert people["Elke Ferrante"].mentions == 1
     assert "Ferrante" not in people["Elke Ferrante"].variants
+
+
+def test_a_body_for_the_prevention_of_cruelty_to_keeps_its_to() -> None:
+    texts = [
+        m.text
+        for m in find_mentions(
+            "The Wessex Society for the Prevention of Cruelty to Animals praised the staff.", 1
+        )
+    ]
+    assert texts == ["Wessex Society for the Prevention of Cruelty to Animals"]
+    # Outside such a name "to" still ends it.
+    texts = [m.text for m in find_mentions("Anna Berg went to Tarnow on Monday.", 1)]
+    assert texts == ["Anna Berg", "Tarnow"]
+
+
+def test_firm_cues_events_and_a_holiday_before_a_noun() -> None:
+    (house,) = find_mentions("She called the auction house Lund Berg on Monday.", 1)
+    assert (house.text, house.kind_hint) == ("Lund Berg", "organization")
+    (channel,) = find_mentions("It was a visitor, she told Canal Norte television.", 1)
+    assert (channel.text, channel.kind_hint) == ("Canal Norte", "organization")
+    found = find_mentions("The ticket won in the El Rayo Christmas draw on Friday.", 1)
+    assert [m.text for m in found] == ["El Rayo"]
+    assert find_mentions("She said to look in your Christmas cards.", 1) == []
+    gazetteer = entities_module._gazetteer()
+    for event in ("Solent Week", "Nyborg Spring Exhibition"):
+        assert entities_module._kind_of(event, Counter(), gazetteer, 0) == "other", event
+    for body in ("Aer Corrib", "Bus Tarrant", "Coastguard Ferndale"):
+        assert entities_module._kind_of(body, Counter(), gazetteer, 0) == "organization", body
+
+
+def test_a_spelling_variant_of_a_body_has_as_many_words() -> None:
+    entities = run_stage(
+        "Staff of Vellan Museums Wessex dug it up. Vellan Museums Wessex paid for the dig.",
+        "The bones will go on show at the Vellan Museum of Wessex in Tarnow next spring.",
+        max_entities=10,
+    ).entities
+    names = {e.name for e in entities}
+    assert {"Vellan Museums Wessex", "Vellan Museum of Wessex"} <= names
