@@ -286,7 +286,7 @@ _ROLE_WORDS = _wordset(
     "general governor senator adviser advisor aide foreign prime deputy vice former opposition "
     "defense defence interior finance coach manager striker captain goalkeeper midfielder "
     "defender winger player scientist researcher professor astronomer economist analyst "
-    "founder executive lawyer attorney prosecutor"
+    "founder executive lawyer attorney prosecutor chef"
 )
 
 #: Words that make a capitalised span an organisation.
@@ -1399,7 +1399,7 @@ _PLACE_WORDS = _wordset(
     "highway quarter palace castle stadium arena tower glacier glaciers mountain mountains "
     "range volcano reef fjord delta basin trench ridge archipelago lagoon creek estuary "
     "straits falls marsh wetlands moor moors shelf rise plateau seamount canyon shoal shoals "
-    "trough farm drive"
+    "trough farm drive spit"
 )
 #: First words of multi-word place names ("Port Lemos", "Santa Ana", "Lake Geneva").
 _LEADING_PLACE_WORDS = _wordset(

@@ -1078,3 +1078,15 @@ def test_a_spelling_variant_of_a_body_has_as_many_words() -> None:
     ).entities
     names = {e.name for e in entities}
     assert {"Vellan Museums Wessex", "Vellan Museum of Wessex"} <= names
+
+
+def test_a_chef_is_a_person_shortened_to_a_first_name_and_a_spit_is_a_place() -> None:
+    entities = run_stage(
+        "Vasseur trained under chef Marie-Anne Poulard at a lakeside inn.",
+        'He worked for Marie-Anne Poulard for years. "Marie-Anne taught me," he said.',
+        max_entities=10,
+    ).entities
+    kinds = {e.name: e.kind for e in entities}
+    assert kinds["Marie-Anne Poulard"] == "person"
+    gazetteer = entities_module._gazetteer()
+    assert entities_module._kind_of("Gannet Spit", Counter(), gazetteer, 0) == "place"
