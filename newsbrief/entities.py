@@ -1881,11 +1881,13 @@ def _compass_place(folded: str, gazetteer: dict[str, str]) -> str | None:
 _INITIAL_SKIP = frozenset({"of", "the", "for", "and", "&", "de", "du", "des", "la", "le"})
 
 
-def _initials(name: str) -> str:
-    """ "World Health Organization" -> "WHO" (joining words skipped)."""
-    return "".join(
-        w[0].upper() for w in name.split() if w.lower() not in _INITIAL_SKIP and w[:1].isalpha()
-    )
+def _initials(name: str, skip: frozenset[str] = _INITIAL_SKIP) -> str:
+    """ "World Health Organization" -> "WHO" (joining words in ``skip`` left out)."""
+    return "".join(w[0].upper() for w in name.split() if w.lower() not in skip and w[:1].isalpha())
+
+
+#: Joining words left out of initials that keep "of" ("Department of Justice" -> "DOJ").
+_INITIAL_SKIP_BUT_OF = _INITIAL_SKIP - {"of"}
 
 
 def _acronyms(clusters: list[_Cluster]) -> list[_Cluster]:
@@ -1901,6 +1903,10 @@ def _acronyms(clusters: list[_Cluster]) -> list[_Cluster]:
     for cluster, name in zip(clusters, names, strict=True):
         if len(name.split()) >= 2 and cluster.kind != "person":
             long_names[_initials(name)].append(cluster)
+            # "DOC" for "Department of Conservation", "MOD" for "Ministry of Defence".
+            with_of = _initials(name, _INITIAL_SKIP_BUT_OF)
+            if with_of != _initials(name):
+                long_names[with_of].append(cluster)
     absorbed: set[int] = set()
     long_name = {id(cluster): name for cluster, name in zip(clusters, names, strict=True)}
     for cluster, name in zip(clusters, names, strict=True):

@@ -1090,3 +1090,13 @@ def test_a_chef_is_a_person_shortened_to_a_first_name_and_a_spit_is_a_place() ->
     assert kinds["Marie-Anne Poulard"] == "person"
     gazetteer = entities_module._gazetteer()
     assert entities_module._kind_of("Gannet Spit", Counter(), gazetteer, 0) == "place"
+
+
+def test_an_acronym_may_keep_the_of_of_the_long_name() -> None:
+    entities = run_stage(
+        "The Department of Fisheries said 40 seals were stranded near Tarnow.",
+        "Rangers from DOF worked all night. The seals were refloated, DOF said.",
+        max_entities=10,
+    ).entities
+    (body,) = [e for e in entities if "Fisheries" in e.name or e.name == "DOF"]
+    assert body.name == "Department of Fisheries" and "DOF" in body.variants
