@@ -1220,6 +1220,8 @@ def _mentions_of_span(
     ):
         # "Shares in Oakridge rose": one holds shares in a company, not a place.
         kind_hint, previous = "organization", ""
+    if kind_hint is None and _part_of_land_before(tokens, start):
+        kind_hint = "place"  # "on the slopes of Gorse Hill", "the outskirts of Tarnow"
     if kind_hint is None and following in _SHIPWRECK_VERBS:
         # "after the Amoco Cadiz ran aground", "the Erika sank": only ships do that.
         end = start + len(words) + sum(word.endswith(",") for word in words)
@@ -1274,6 +1276,18 @@ def _mentions_of_span(
 
 
 #: People who come "from" a body as often as from a place.
+#: Parts of a stretch of land: "<part> of X" makes X a place ("the slopes of Gorse Hill").
+_LAND_PARTS = _wordset("slopes summit shores banks outskirts foothills")
+
+
+def _part_of_land_before(tokens: list[str], start: int) -> bool:
+    """Whether the name at ``tokens[start]`` follows "<part of land> of (the)"."""
+    back = start - 1
+    if back > 0 and tokens[back].lower() == "the":
+        back -= 1
+    return back > 0 and tokens[back].lower() == "of" and tokens[back - 1].lower() in _LAND_PARTS
+
+
 #: Words that make "<word> house" a kind of firm ("the auction house Lund Berg").
 _HOUSE_KINDS = _wordset("auction fashion publishing trading design")
 

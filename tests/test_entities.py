@@ -1100,3 +1100,10 @@ def test_an_acronym_may_keep_the_of_of_the_long_name() -> None:
     ).entities
     (body,) = [e for e in entities if "Fisheries" in e.name or e.name == "DOF"]
     assert body.name == "Department of Fisheries" and "DOF" in body.variants
+
+
+def test_a_name_after_the_slopes_of_is_a_place() -> None:
+    (hill,) = find_mentions("The zoo, on the slopes of Gorse Hill, has 140 species.", 1)
+    assert (hill.text, hill.kind_hint) == ("Gorse Hill", "place")
+    (town,) = find_mentions("They live on the outskirts of Tarnow now.", 1)
+    assert town.kind_hint == "place"
