@@ -597,7 +597,7 @@ def find_mentions(
             and words[-1].lower().replace("’", "'") not in _GROUP_POSSESSIVES
             and not _plural_possessive_in_name(words[-1], tokens[i])
         ):
-            if _ends_sentence(words[-1]):
+            if words[-1][-1] == "." and _ends_sentence(words[-1]):
                 # "from Copenhagen. We thought": the syntok splitter keeps a quotation
                 # whole, so a sentence can end inside one; no name crosses its full stop.
                 break
@@ -645,7 +645,7 @@ def find_mentions(
             # (and no name of its own: the scan goes on after it).
             words.pop()
         # A word after a full stop inside the sentence opens a sentence of its own.
-        opening = start == 0 or _ends_sentence(tokens[start - 1])
+        opening = start == 0 or (tokens[start - 1][-1] == "." and _ends_sentence(tokens[start - 1]))
         if opening and words:
             first = words[0]
             if not _keeps_opening_word(first, mid_sentence_caps):
@@ -1220,7 +1220,7 @@ def _mentions_of_span(
     ):
         # "Shares in Oakridge rose": one holds shares in a company, not a place.
         kind_hint, previous = "organization", ""
-    if kind_hint is None and _part_of_land_before(tokens, start):
+    if kind_hint is None and previous in ("of", "the") and _part_of_land_before(tokens, start):
         kind_hint = "place"  # "on the slopes of Gorse Hill", "the outskirts of Tarnow"
     if kind_hint is None and following in _SHIPWRECK_VERBS:
         # "after the Amoco Cadiz ran aground", "the Erika sank": only ships do that.
@@ -1918,9 +1918,8 @@ def _acronyms(clusters: list[_Cluster]) -> list[_Cluster]:
         if len(name.split()) >= 2 and cluster.kind != "person":
             long_names[_initials(name)].append(cluster)
             # "DOC" for "Department of Conservation", "MOD" for "Ministry of Defence".
-            with_of = _initials(name, _INITIAL_SKIP_BUT_OF)
-            if with_of != _initials(name):
-                long_names[with_of].append(cluster)
+            if " of " in name:
+                long_names[_initials(name, _INITIAL_SKIP_BUT_OF)].append(cluster)
     absorbed: set[int] = set()
     long_name = {id(cluster): name for cluster, name in zip(clusters, names, strict=True)}
     for cluster, name in zip(clusters, names, strict=True):
@@ -2452,13 +2451,16 @@ def _mid_sentence_caps(sentences: Iterable[str]) -> frozenset[str]:
             continue  # no capital after the first word: nothing to add
         tokens = _tokens(text)
         # ``_is_cap`` inlined: this runs on every token of the story.
-        # A word after a full stop inside the sentence ("from Copenhagen. We thought")
-        # opens a sentence: it says nothing about being a name.
-        words.update(
-            t
-            for before, t in itertools.pairwise(tokens)
-            if t[:1].isupper() and not (before[-1:] == "." and _ends_sentence(before))
-        )
+        if ". " in text:
+            # A word after a full stop inside the sentence ("from Copenhagen. We
+            # thought") opens a sentence: it says nothing about being a name.
+            words.update(
+                t
+                for before, t in itertools.pairwise(tokens)
+                if t[:1].isupper() and not (before[-1:] == "." and _ends_sentence(before))
+            )
+        else:
+            words.update(t for t in tokens[1:] if t[:1].isupper())
         # A run of capitalised words ("Alexander Lavrentyev said") is a name even
         # at a sentence start, and so are its words when they start another sentence.
         if len(tokens) > 1 and _is_cap(tokens[0]) and _is_cap(tokens[1]):
