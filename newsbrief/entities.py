@@ -633,7 +633,7 @@ def find_mentions(
                 break
             else:
                 break
-        while words and words[-1].lower() in _CONNECTORS | {"the"}:
+        while words and words[-1].lower() in _CONNECTORS_OR_THE:
             words.pop()
         if (
             len(words) > 2
@@ -698,6 +698,12 @@ def find_mentions(
 
 #: Holidays that name a draw, a market or a show after a name ("El Rayo Christmas draw").
 _HOLIDAYS = _wordset("christmas easter")
+
+#: Words that are no name on their own: a nationality, a holiday (a date like a month:
+#: "the week before Christmas") and the words of ``_NOT_NAMES`` and ``_NOT_SINGLE_NAMES``
+#: (one set, built once: ``_mentions_of_span`` asks for every span).
+_NO_NAME_ALONE = _NOT_NAMES | _NOT_SINGLE_NAMES | DEMONYMS | _HOLIDAYS
+_CONNECTORS_OR_THE = _CONNECTORS | {"the"}
 
 #: Abbreviations written with a full stop that do not end a sentence ("Gen. Ray Park",
 #: "Acme Corp. said"); stems of two letters or fewer ("St.", "Dr.", "J.") and dotted
@@ -1157,12 +1163,7 @@ def _mentions_of_span(
             break  # "European Individual Chess Championship", "Russian Grand Prix"
         name_words = name_words[1:]
     text = _clean_surface(" ".join(name_words))
-    if (
-        not text
-        or text.lower() in _NOT_NAMES | _NOT_SINGLE_NAMES
-        or text.lower() in DEMONYMS
-        or text.lower() in _HOLIDAYS  # a date like a month ("the week before Christmas")
-    ):
+    if not text or text.lower() in _NO_NAME_ALONE:
         return []
     if text.isupper() and start > 0 and tokens[start - 1][:1].isdigit():
         return []  # "1200 BC", "40 MW": an era or a unit after a number
