@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import functools
 import importlib.util
+import itertools
 import math
 import re
 import threading
@@ -234,6 +235,9 @@ TITLES = tuple(
             "chairwoman",
             "ceo",
             "councillor",
+            "cllr",  # British style ("Cllr Ffion Pugh")
+            "cllr.",
+            "keeper",
             "councilwoman",
             "councilman",
             "inspector",
@@ -282,7 +286,7 @@ _ROLE_WORDS = _wordset(
     "general governor senator adviser advisor aide foreign prime deputy vice former opposition "
     "defense defence interior finance coach manager striker captain goalkeeper midfielder "
     "defender winger player scientist researcher professor astronomer economist analyst "
-    "founder executive lawyer attorney prosecutor"
+    "founder executive lawyer attorney prosecutor chef"
 )
 
 #: Words that make a capitalised span an organisation.
@@ -307,7 +311,13 @@ ORG_WORDS = _wordset(
     # Organisation words of other languages ("Minera Quebrada Alta", "Editorial Cardón",
     # "Nationaal Muziekinstrumenten Fonds", "Ribe Handbold").
     "minera grupo banco compañía compania editorial editions éditions fonds stichting "
-    "handbold håndbold sociedad société societe verlag gmbh"
+    "handbold håndbold sociedad société societe verlag gmbh "
+    # Round 13: "Blue Star Ferries", "Vellmar Brewery Museum", "Brauerei Hollbach",
+    # "Oberland Bräu Gruppe", "Solent Week Limited".
+    "ferries museum museums limited brauerei bräu gruppe stiftung verein iarnrod iarnród "
+    # Irish "aer" (air) opens airlines' names ("Aer Lingus"); "Bus Eireann", "Coastguard
+    # Collingwood": a bus company, a coastguard station.
+    "aer bus coastguard"
 )
 _ORG_NAMES = frozenset(
     {"Xinhua", "Reuters", "Haaretz", "Kremlin", "Pentagon", "Hamas", "Hezbollah"}
@@ -513,7 +523,15 @@ def _split_title(words: list[str]) -> tuple[str | None, list[str]]:
                 role = " ".join(role_words)
                 if title in _HONORIFICS:
                     role = None
-                return role, words[end:]
+                rest = words[end:]
+                if role and len(rest) > 2:
+                    # "Chief Operations Officer Dana Vole", "General Manager Ivo Pank":
+                    # a longer title than the list spells, a title word one or two
+                    # words on; the name is what follows it.
+                    more, name = _split_title(rest)
+                    if more and name:
+                        return f"{role} {more}", name
+                return role, rest
     # "Vice-Admiral Laurent Kerbrat", "Lieutenant-Colonel X": a hyphenated title none of
     # the titles above spells, made of title words, is a title like its parts.
     if len(words) > 1 and "-" in lowered[0]:
@@ -579,6 +597,10 @@ def find_mentions(
             and words[-1].lower().replace("’", "'") not in _GROUP_POSSESSIVES
             and not _plural_possessive_in_name(words[-1], tokens[i])
         ):
+            if words[-1][-1] == "." and _ends_sentence(words[-1]):
+                # "from Copenhagen. We thought": the syntok splitter keeps a quotation
+                # whole, so a sentence can end inside one; no name crosses its full stop.
+                break
             nxt = tokens[i]
             if nxt == "I" and i + 1 < len(tokens) and tokens[i + 1][:1].islower():
                 break  # "After the operation in Munich I could not walk": the pronoun
@@ -590,7 +612,9 @@ def find_mentions(
                 # Environment, Food and Rural Affairs": the comma lists parts of one name.
                 words[-1] += ","
                 i += 1
-            elif nxt in ("on", "and") and _joins_organisation_name(nxt, words, tokens, start, i):
+            elif nxt in ("on", "and", "to") and _joins_organisation_name(
+                nxt, words, tokens, start, i
+            ):
                 # "Intergovernmental Panel on Climate Change", "Competition and Markets
                 # Authority": the lower-case word is inside one body's name.
                 words.append(nxt)
@@ -609,9 +633,20 @@ def find_mentions(
                 break
             else:
                 break
-        while words and words[-1].lower() in _CONNECTORS | {"the"}:
+        while words and words[-1].lower() in _CONNECTORS_OR_THE:
             words.pop()
-        if start == 0 and words:
+        if (
+            len(words) > 2
+            and words[-1].lower() in _HOLIDAYS
+            and i < len(tokens)
+            and tokens[i][:1].islower()
+        ):
+            # "the El Rayo Christmas draw": the holiday says which draw, no name's end
+            # (and no name of its own: the scan goes on after it).
+            words.pop()
+        # A word after a full stop inside the sentence opens a sentence of its own.
+        opening = start == 0 or (tokens[start - 1][-1] == "." and _ends_sentence(tokens[start - 1]))
+        if opening and words:
             first = words[0]
             if not _keeps_opening_word(first, mid_sentence_caps):
                 words = words[1:]
@@ -621,7 +656,7 @@ def find_mentions(
                     words = words[1:]
                     start += 1
         if (
-            start == 0
+            opening
             and len(words) == 1
             and i + 1 < len(tokens)
             and tokens[i].lower() in _KIND_NOUNS
@@ -659,6 +694,33 @@ def find_mentions(
                     mention = replace(mention, kind_hint=apposed_kind)
                 mentions.extend(_with_relative(mention, relative, tokens, piece_start))
     return mentions
+
+
+#: Holidays that name a draw, a market or a show after a name ("El Rayo Christmas draw").
+_HOLIDAYS = _wordset("christmas easter")
+
+#: Words that are no name on their own: a nationality, a holiday (a date like a month:
+#: "the week before Christmas") and the words of ``_NOT_NAMES`` and ``_NOT_SINGLE_NAMES``
+#: (one set, built once: ``_mentions_of_span`` asks for every span).
+_NO_NAME_ALONE = _NOT_NAMES | _NOT_SINGLE_NAMES | DEMONYMS | _HOLIDAYS
+_CONNECTORS_OR_THE = _CONNECTORS | {"the"}
+
+#: Abbreviations written with a full stop that do not end a sentence ("Gen. Ray Park",
+#: "Acme Corp. said"); stems of two letters or fewer ("St.", "Dr.", "J.") and dotted
+#: ones ("U.S.") never do (``_ends_sentence``).
+_ABBREVIATIONS = _wordset(
+    "mrs sen rep gov gen col prof capt sgt cpl lieut supt insp det cllr hon rev messrs mme "
+    "mlle ave blvd inc ltd corp bros dept univ assn est vol nos jan feb mar apr jun jul aug "
+    "sep sept oct nov dec"
+)
+
+
+def _ends_sentence(token: str) -> bool:
+    """Whether ``token`` ends with a sentence's full stop ("Copenhagen.", not "St.")."""
+    if token[-1:] != ".":
+        return False
+    stem = token[:-1]
+    return len(stem) > 2 and "." not in stem and stem.lower() not in _ABBREVIATIONS
 
 
 def _unless_title_part(words: list[str], tokens: list[str], i: int) -> list[str]:
@@ -776,9 +838,14 @@ def _joins_organisation_name(
         return False
     if word == "on":
         return words[-1].lower() in _ON_HEADS
+    lowered = [w.lower() for w in words]
+    if word == "to":
+        # "Society for the Prevention of Cruelty to Animals": inside "<body> for ...".
+        return any(
+            lowered[k] in ORG_WORDS and lowered[k + 1] == "for" for k in range(len(lowered) - 1)
+        )
     if word != "and":
         return False
-    lowered = [w.lower() for w in words]
     if any(
         lowered[k] in ORG_WORDS and lowered[k + 1] in {"for", "of", "on"}
         for k in range(len(lowered) - 2)
@@ -1096,7 +1163,7 @@ def _mentions_of_span(
             break  # "European Individual Chess Championship", "Russian Grand Prix"
         name_words = name_words[1:]
     text = _clean_surface(" ".join(name_words))
-    if not text or text.lower() in _NOT_NAMES | _NOT_SINGLE_NAMES or text.lower() in DEMONYMS:
+    if not text or text.lower() in _NO_NAME_ALONE:
         return []
     if text.isupper() and start > 0 and tokens[start - 1][:1].isdigit():
         return []  # "1200 BC", "40 MW": an era or a unit after a number
@@ -1118,7 +1185,12 @@ def _mentions_of_span(
         kind_hint = "place"  # "Kestria's foreign minister": only a country has one
     elif kind_hint is None and following in _PLACE_NOUNS:
         kind_hint = "place"  # "the Lower Marrow valley", "Harborton Central station"
-    elif kind_hint is None and following in _ORG_NOUNS and not _place_shaped(name_words):
+    elif (
+        kind_hint is None
+        # "she told Canal Norte television.": the full stop is no part of the noun.
+        and (following in _ORG_NOUNS or (following[:-1] in _ORG_NOUNS and following[-1:] == "."))
+        and not _place_shaped(name_words)
+    ):
         # "Dragan's Kestria First party"; but "the Cape Town company" is a company in
         # Cape Town: a name shaped like a place only says where the company is.
         kind_hint = "organization"
@@ -1126,6 +1198,7 @@ def _mentions_of_span(
         previous in _KIND_NOUNS
         or (previous == "," and start > 1 and tokens[start - 2].lower() in _KIND_NOUNS)
         or (previous in {"called", "named", "as"} and _named_after_kind_noun(tokens, start))
+        or (previous == "house" and start > 1 and tokens[start - 2].lower() in _HOUSE_KINDS)
     ):
         # "coffee-machine maker Tessaro", "the journal Nature", "His team, Andes Pro Cycling",
         # "a criminal group known as Black Lantern"
@@ -1148,6 +1221,8 @@ def _mentions_of_span(
     ):
         # "Shares in Oakridge rose": one holds shares in a company, not a place.
         kind_hint, previous = "organization", ""
+    if kind_hint is None and previous in ("of", "the") and _part_of_land_before(tokens, start):
+        kind_hint = "place"  # "on the slopes of Gorse Hill", "the outskirts of Tarnow"
     if kind_hint is None and following in _SHIPWRECK_VERBS:
         # "after the Amoco Cadiz ran aground", "the Erika sank": only ships do that.
         end = start + len(words) + sum(word.endswith(",") for word in words)
@@ -1202,6 +1277,21 @@ def _mentions_of_span(
 
 
 #: People who come "from" a body as often as from a place.
+#: Parts of a stretch of land: "<part> of X" makes X a place ("the slopes of Gorse Hill").
+_LAND_PARTS = _wordset("slopes summit shores banks outskirts foothills")
+
+
+def _part_of_land_before(tokens: list[str], start: int) -> bool:
+    """Whether the name at ``tokens[start]`` follows "<part of land> of (the)"."""
+    back = start - 1
+    if back > 0 and tokens[back].lower() == "the":
+        back -= 1
+    return back > 0 and tokens[back].lower() == "of" and tokens[back - 1].lower() in _LAND_PARTS
+
+
+#: Words that make "<word> house" a kind of firm ("the auction house Lund Berg").
+_HOUSE_KINDS = _wordset("auction fashion publishing trading design")
+
 _STAFF_NOUNS = _wordset(
     "officials representatives members delegates lawyers executives analysts researchers "
     "scientists staff workers engineers experts economists investigators inspectors "
@@ -1314,7 +1404,7 @@ _STATE_POSSESSIONS = _wordset(
 )
 _ORG_NOUNS = _wordset(
     "party company group agency newspaper ministry militia movement network daily shares "
-    "shareholders stock"
+    "shareholders stock television tv"  # "she told Canal Norte television"
 )
 #: Last words of a span that make it a place ("Marrow River", "Kessel Street").
 _PLACE_WORDS = _wordset(
@@ -1324,10 +1414,13 @@ _PLACE_WORDS = _wordset(
     "highway quarter palace castle stadium arena tower glacier glaciers mountain mountains "
     "range volcano reef fjord delta basin trench ridge archipelago lagoon creek estuary "
     "straits falls marsh wetlands moor moors shelf rise plateau seamount canyon shoal shoals "
-    "trough farm drive"
+    "trough farm drive spit"
 )
 #: First words of multi-word place names ("Port Lemos", "Santa Ana", "Lake Geneva").
-_LEADING_PLACE_WORDS = _wordset("port mount mt. lake fort cape point san santa saint sao los las")
+_LEADING_PLACE_WORDS = _wordset(
+    "port mount mt. lake fort cape point san santa saint sao los las "
+    "calle avenida rua rue"  # streets of other languages ("Calle Mayor", "Rue Haute")
+)
 # Words of titles that also end names ("Islamic State", "Department of Justice") are left out.
 _TITLE_WORDS = frozenset(word for title in TITLES for word in title.split() if len(word) > 3) - {
     "state",
@@ -1614,7 +1707,7 @@ def _named_after_place(words: list[str], gazetteer: dict[str, str]) -> bool:
 #: "Middle Ages", "Central European Time").
 _EVENT_WORDS = _wordset(
     "age era war cup championship championships games olympics marathon tour festival prize "
-    "award awards trophy grand prix ages time"
+    "award awards trophy grand prix ages time week regatta exhibition expo biennale"
 )
 #: Last words of the names of instruments and craft ("Hubble Space Telescope").
 _THING_WORDS = _wordset("telescope satellite spacecraft probe rover")
@@ -1803,11 +1896,13 @@ def _compass_place(folded: str, gazetteer: dict[str, str]) -> str | None:
 _INITIAL_SKIP = frozenset({"of", "the", "for", "and", "&", "de", "du", "des", "la", "le"})
 
 
-def _initials(name: str) -> str:
-    """ "World Health Organization" -> "WHO" (joining words skipped)."""
-    return "".join(
-        w[0].upper() for w in name.split() if w.lower() not in _INITIAL_SKIP and w[:1].isalpha()
-    )
+def _initials(name: str, skip: frozenset[str] = _INITIAL_SKIP) -> str:
+    """ "World Health Organization" -> "WHO" (joining words in ``skip`` left out)."""
+    return "".join(w[0].upper() for w in name.split() if w.lower() not in skip and w[:1].isalpha())
+
+
+#: Joining words left out of initials that keep "of" ("Department of Justice" -> "DOJ").
+_INITIAL_SKIP_BUT_OF = _INITIAL_SKIP - {"of"}
 
 
 def _acronyms(clusters: list[_Cluster]) -> list[_Cluster]:
@@ -1823,6 +1918,9 @@ def _acronyms(clusters: list[_Cluster]) -> list[_Cluster]:
     for cluster, name in zip(clusters, names, strict=True):
         if len(name.split()) >= 2 and cluster.kind != "person":
             long_names[_initials(name)].append(cluster)
+            # "DOC" for "Department of Conservation", "MOD" for "Ministry of Defence".
+            if " of " in name:
+                long_names[_initials(name, _INITIAL_SKIP_BUT_OF)].append(cluster)
     absorbed: set[int] = set()
     long_name = {id(cluster): name for cluster, name in zip(clusters, names, strict=True)}
     for cluster, name in zip(clusters, names, strict=True):
@@ -2000,7 +2098,12 @@ def _merge_spellings(clusters: list[_Cluster]) -> list[_Cluster]:
                 and _fold(name)[0] == _fold(target_name)[0]
                 and _could_be_within(name, target_name, 0.4 if target.kind == "place" else 0.15)
                 and (
-                    name_distance(name, target_name) <= 0.15
+                    (
+                        name_distance(name, target_name) <= 0.15
+                        # A spelling changes letters, not words: "National Museums
+                        # Scotland" is not the "National Museum of Scotland" it runs.
+                        and name.count(" ") == target_name.count(" ")
+                    )
                     # Transliterated places differ in their vowels: "Deraa"/"Daraa".
                     or (
                         target.kind == "place"
@@ -2118,13 +2221,26 @@ def _merge_people(
     # Single words (surnames, or names the recogniser could not type) join the one
     # full name whose surname they match; ambiguous ones (two people, one surname) stay.
     rest: list[_Cluster] = []
+    # The name after an organisation word ("Brauerei Hollbach", "Banco Ruiz"): alone,
+    # it may be the body as much as the person ("Elke Hollbach"), so it joins neither.
+    body_words = set()
+    for c in clusters:
+        if c.kind == "organization" and " " in (name := _name(c)):
+            *head, last = name.split()
+            if last.lower() not in ORG_WORDS and any(w.lower() in ORG_WORDS for w in head):
+                body_words.add(_fold(last))
     for cluster in clusters:
         if cluster.kind == "person" and not _surname_only(_name(cluster)):
             continue
         name = _name(cluster)
         # A single word the story types an organisation ("software maker Brannock")
         # is not the surname of a person who shares it ("founder Peter Brannock").
-        if _surname_only(name) and cluster.canonical is None and cluster.kind != "organization":
+        if (
+            _surname_only(name)
+            and cluster.canonical is None
+            and cluster.kind != "organization"
+            and _fold(name) not in body_words
+        ):
             maybe = surnames.may_be_within(_fold(_surname(name)), 0.2)
             matches = [
                 int(row)
@@ -2336,7 +2452,16 @@ def _mid_sentence_caps(sentences: Iterable[str]) -> frozenset[str]:
             continue  # no capital after the first word: nothing to add
         tokens = _tokens(text)
         # ``_is_cap`` inlined: this runs on every token of the story.
-        words.update(t for t in tokens[1:] if t[:1].isupper())
+        if ". " in text:
+            # A word after a full stop inside the sentence ("from Copenhagen. We
+            # thought") opens a sentence: it says nothing about being a name.
+            words.update(
+                t
+                for before, t in itertools.pairwise(tokens)
+                if t[:1].isupper() and not (before[-1:] == "." and _ends_sentence(before))
+            )
+        else:
+            words.update(t for t in tokens[1:] if t[:1].isupper())
         # A run of capitalised words ("Alexander Lavrentyev said") is a name even
         # at a sentence start, and so are its words when they start another sentence.
         if len(tokens) > 1 and _is_cap(tokens[0]) and _is_cap(tokens[1]):
