@@ -172,3 +172,41 @@ def test_selection_is_the_same_with_either_block(
             patch.setattr(coverage, "DENSE_BLOCK_UP_TO", 0)
             plain = summarizer.summarize(story, Budget(max_words=words))
         assert fast == plain
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(0, 12), st.floats(0.01, 4.0)), max_size=8),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_one_group_sums_match_group_sums(rows: list[list[tuple[int, float]]]) -> None:
+    # A sentence x concept matrix (columns sorted, duplicates summed), all rows in one group.
+    row_ids, col_ids, data = [], [], []
+    for i, row in enumerate(rows):
+        for col, value in sorted(dict(row).items()):
+            row_ids.append(i)
+            col_ids.append(col)
+            data.append(value)
+    n_rows, n_cols = len(rows), 13
+    entries = features._Entries.of(
+        np.array(row_ids, dtype=np.int64), np.array(col_ids, dtype=np.int64), n_rows, n_cols
+    )
+    weights = np.array(data)
+    plain = entries.group_sums(weights, np.zeros(n_rows, dtype=np.int64), np.arange(n_rows), 1)
+    fast = entries.one_group_sums(weights)
+    for name in ("keys", "values", "group", "col", "stored_values", "total"):
+        assert getattr(fast, name).dtype == getattr(plain, name).dtype, name
+        assert np.array_equal(getattr(fast, name), getattr(plain, name)), name
+    assert (fast.n_groups, fast.n_cols, fast.canonical) == (
+        plain.n_groups,
+        plain.n_cols,
+        plain.canonical,
+    )
+    owner = np.zeros(n_rows, dtype=np.int64)
+    assert np.array_equal(fast.norms_squared(), plain.norms_squared())
+    assert np.array_equal(
+        fast.dots_with_own(entries, weights, owner), plain.dots_with_own(entries, weights, owner)
+    )
