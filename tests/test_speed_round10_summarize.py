@@ -210,3 +210,32 @@ def test_one_group_sums_match_group_sums(rows: list[list[tuple[int, float]]]) ->
     assert np.array_equal(
         fast.dots_with_own(entries, weights, owner), plain.dots_with_own(entries, weights, owner)
     )
+
+
+def test_cosine_to_others_with_the_callers_leave_one_out_norms() -> None:
+    story = _story("three")
+    model = load_model()
+    analysis = analyse(story, model.priors, model.default_prior)
+    article_index = {a.id: i for i, a in enumerate(story.articles)}
+    owner = np.array([article_index[s.article_id] for s in story.sentences], dtype=np.int64)
+    vectors = analysis.vectors
+    row = np.repeat(np.arange(vectors.shape[0]), np.diff(vectors.indptr)).astype(np.int64)
+    entries = features._Entries(
+        row,
+        vectors.indices.astype(np.int64),
+        np.ones(vectors.nnz),
+        vectors.indptr.astype(np.int64),
+        vectors.shape,
+    )
+    weights = vectors.data
+    sums = entries.group_sums(weights, owner, np.arange(len(owner)), len(story.articles))
+    norms_sq, dots, rest_sq = features._leave_one_out(sums)
+    assert np.array_equal(norms_sq, sums.norms_squared())
+    assert np.array_equal(dots, sums.dot(sums.total))
+    given_rest = features._cosine_to_others(entries, weights, sums, owner, rest_sq)
+    computed = features._cosine_to_others(entries, weights, sums, owner)
+    for fast, plain in zip(given_rest, computed, strict=True):
+        assert np.array_equal(fast, plain)
+    assert np.array_equal(
+        analysis.features[:, FEATURE_NAMES.index("other_centrality")], computed[0]
+    )

@@ -263,9 +263,14 @@ def analyse(
     if single:
         other_centrality = np.zeros(n)
         dots_own = article_sums.dots_with_own(entries, weights, owner)
+        article_norm_sq = article_sums.norms_squared()
     else:
-        other_centrality, dots_own = _cosine_to_others(entries, weights, article_sums, owner)
-    article_norm_sq = article_sums.norms_squared()
+        # The articles' norms and leave-one-out norms serve both the sentences' and the
+        # articles' centrality: computed once.
+        article_norm_sq, article_dots, article_rest_sq = _leave_one_out(article_sums)
+        other_centrality, dots_own = _cosine_to_others(
+            entries, weights, article_sums, owner, article_rest_sq
+        )
     own_norm = np.sqrt(article_norm_sq)[owner]
     local_centrality = np.divide(dots_own, own_norm, out=np.zeros(n), where=own_norm > 1e-12)
 
@@ -273,10 +278,7 @@ def analyse(
     if single:
         article_centrality = np.zeros(1)
     else:
-        article_dots = article_sums.dot(story_sum)
-        article_rest = np.sqrt(
-            _rest_norms_squared(float(story_sum @ story_sum), article_dots, article_norm_sq)
-        )
+        article_rest = np.sqrt(article_rest_sq)
         article_denominator = np.sqrt(article_norm_sq) * article_rest
         article_centrality = np.divide(
             article_dots - article_norm_sq,
@@ -399,20 +401,33 @@ def _cosine_to(entries: _Entries, weights: np.ndarray, direction: np.ndarray) ->
     return entries.row_dot(direction / norm, weights)
 
 
+def _leave_one_out(group_sums: _GroupSums) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(|own|^2, own . total, |total - own|^2) of each group's summed vector."""
+    total = group_sums.total
+    norms_sq = group_sums.norms_squared()
+    dots = group_sums.dot(total)
+    return norms_sq, dots, _rest_norms_squared(float(total @ total), dots, norms_sq)
+
+
 def _cosine_to_others(
-    entries: _Entries, weights: np.ndarray, group_sums: _GroupSums, owner: np.ndarray
+    entries: _Entries,
+    weights: np.ndarray,
+    group_sums: _GroupSums,
+    owner: np.ndarray,
+    rest_norm_sq: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cosine of each sentence vector to the sum of the *other* groups' rows, and
     each sentence's dot product with its own group's sum.
 
     ``group_sums`` holds one summed vector per group (article); ``owner`` maps each
     sentence to its group. The leave-one-out sum is never built: its dot products and
-    norm follow from the total and the group's own sum.
+    norm follow from the total and the group's own sum. ``rest_norm_sq``, optional, is
+    ``_leave_one_out(group_sums)[2]`` when the caller has it.
     """
     total = group_sums.total
     dots_own = group_sums.dots_with_own(entries, weights, owner)
-    total_sq = float(total @ total)
-    rest_norm_sq = _rest_norms_squared(total_sq, group_sums.dot(total), group_sums.norms_squared())
+    if rest_norm_sq is None:
+        rest_norm_sq = _leave_one_out(group_sums)[2]
     rest_norm = np.sqrt(rest_norm_sq)[owner]
     cosine = np.divide(
         entries.row_dot(total, weights) - dots_own,
