@@ -850,15 +850,13 @@ def _tokenize(
     # that is per distinct word is held in the process-wide vocabulary and spread to
     # the tokens with numpy. With ``priors``, each stem's prior comes from the
     # vocabulary's table too (``_Vocabulary.stem_priors``).
-    words: list[str] = []
-    counts = np.zeros(len(sentences), dtype=np.int64)
-    dangling = np.zeros(len(sentences))
-    for i, sentence in enumerate(sentences):
-        tokens = sentence_word_tokens(sentence.text)
-        if tokens:
-            dangling[i] = tokens[0] in DANGLING_STARTS
-            counts[i] = len(tokens)
-            words.extend(tokens)
+    # Whole-list passes (no numpy item writes per sentence).
+    token_lists = [sentence_word_tokens(sentence.text) for sentence in sentences]
+    counts = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    words = list(itertools.chain.from_iterable(token_lists))
+    dangling = np.array(
+        [bool(tokens) and tokens[0] in DANGLING_STARTS for tokens in token_lists], dtype=float
+    )
     with _VOCABULARY_LOCK:
         if len(_VOCABULARY[0].ids) > _VOCABULARY_LIMIT:
             _VOCABULARY[0] = _Vocabulary()
