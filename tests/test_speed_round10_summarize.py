@@ -239,3 +239,27 @@ def test_cosine_to_others_with_the_callers_leave_one_out_norms() -> None:
     assert np.array_equal(
         analysis.features[:, FEATURE_NAMES.index("other_centrality")], computed[0]
     )
+
+
+def _plain_rank(values: np.ndarray) -> np.ndarray:
+    """``features._rank`` as it was: a lexsort with the index as the tie-break."""
+    n = len(values)
+    order = np.lexsort((np.arange(n), -np.round(values, 9)))
+    ranks = np.empty(n)
+    ranks[order] = np.arange(n)
+    return ranks / max(n - 1, 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from([0.0, -0.0, 0.5, 1e-10, -1e-10, 0.3, float("nan")]),
+            st.floats(-2.0, 2.0, allow_nan=False),
+        ),
+        max_size=40,
+    )
+)
+def test_rank_by_stable_sort_matches_lexsort(values: list[float]) -> None:
+    array = np.array(values, dtype=float)
+    assert np.array_equal(features._rank(array), _plain_rank(array))

@@ -671,7 +671,9 @@ def _rank(values: np.ndarray) -> np.ndarray:
     """Rank in the story scaled to [0, 1], 0 for the highest (ties: earlier first)."""
     n = len(values)
     # Rounded so that float noise in equal values cannot reorder ties.
-    order = np.lexsort((np.arange(n), -np.round(values, 9)))
+    # A stable sort keeps equal values in index order: the order the former
+    # ``np.lexsort((np.arange(n), key))`` gave, with one sort instead of two.
+    order = np.argsort(-np.round(values, 9), kind="stable")
     ranks = np.empty(n)
     ranks[order] = np.arange(n)
     return ranks / max(n - 1, 1)
