@@ -263,3 +263,42 @@ def _plain_rank(values: np.ndarray) -> np.ndarray:
 def test_rank_by_stable_sort_matches_lexsort(values: list[float]) -> None:
     array = np.array(values, dtype=float)
     assert np.array_equal(features._rank(array), _plain_rank(array))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.lists(st.integers(0, 9), max_size=6)),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_group_sum_keys_are_the_distinct_article_concept_pairs(
+    rows: list[tuple[int, list[int]]],
+) -> None:
+    # ``analyse`` counts each concept's articles from the article sums' keys.
+    owner = np.array([article for article, _ in rows], dtype=np.int64)
+    row_ids = np.array([i for i, (_, cols) in enumerate(rows) for _ in cols], dtype=np.int64)
+    col_ids = np.array([c for _, cols in rows for c in cols], dtype=np.int64)
+    n_cols = 10
+    entries = features._Entries.of(row_ids, col_ids, len(rows), n_cols)
+    sums = entries.group_sums(np.ones(len(entries.row)), owner, np.arange(len(rows)), 4)
+    plain = np.unique(owner[entries.row] * n_cols + entries.col)
+    assert np.array_equal(sums.keys, plain)
+    assert np.array_equal(
+        np.bincount(sums.keys % n_cols, minlength=n_cols),
+        np.bincount(plain % n_cols, minlength=n_cols),
+    )
+
+
+@pytest.mark.parametrize("kind", ["one", "three"])
+def test_concept_articles_count_the_articles_using_each_concept(kind: str) -> None:
+    story = _story(kind)
+    analysis = analyse(story)
+    article_index = {a.id: i for i, a in enumerate(story.articles)}
+    owner = np.array([article_index[s.article_id] for s in story.sentences])
+    concepts = analysis.concepts.tocoo()
+    plain = np.zeros(concepts.shape[1])
+    for col in range(concepts.shape[1]):
+        plain[col] = len(set(owner[concepts.row[concepts.col == col]].tolist()))
+    assert np.array_equal(analysis.concept_articles, plain)

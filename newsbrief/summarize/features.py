@@ -214,18 +214,6 @@ def analyse(
     # sentence with the *other* articles is exactly 0 (see ``_single_article_is_exact``),
     # so those computations are skipped.
     single = n_articles == 1 and _single_article_is_exact(len(entries.row))
-    if single:
-        # Each stored (sentence, concept) pair is distinct, so the article counts of a
-        # one-article story are 1 for every concept used and 0 for the others (stems of
-        # stop words only).
-        concept_articles = np.zeros(n_concepts)
-        concept_articles[entries.col] = 1.0
-    else:
-        concept_articles = np.bincount(
-            np.unique(owner[entries.row] * n_concepts + entries.col) % max(n_concepts, 1),
-            minlength=n_concepts,
-        ).astype(float)
-
     # Word priors of each sentence's tokens (all tokens, and the non-stop-words).
     stem_prior = (
         np.array(list(map(priors.get, stems, itertools.repeat(default_prior))))
@@ -259,6 +247,18 @@ def analyse(
     else:
         article_sums = entries.group_sums(weights, owner, np.arange(n), n_articles)
     story_sum = article_sums.total
+    if single:
+        # Each stored (sentence, concept) pair is distinct, so the article counts of a
+        # one-article story are 1 for every concept used and 0 for the others (stems of
+        # stop words only).
+        concept_articles = np.zeros(n_concepts)
+        concept_articles[entries.col] = 1.0
+    else:
+        # The keys of the articles' summed vectors are the distinct (article, concept)
+        # pairs, sorted: the ``np.unique(owner[row] * n_concepts + col)`` this counted.
+        concept_articles = np.bincount(
+            article_sums.keys % max(n_concepts, 1), minlength=n_concepts
+        ).astype(float)
     centrality = _cosine_to(entries, weights, story_sum)
     if single:
         other_centrality = np.zeros(n)
