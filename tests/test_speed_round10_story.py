@@ -38,3 +38,81 @@ def test_copy_terms_unchanged() -> None:
         expected = content_terms(dedup._normalize_for_copies(text, skip=False), stem)
         assert dedup._copy_terms(text, stem) == expected
         assert dedup.normalize_for_copies(text) == dedup._normalize_for_copies(text, skip=False)
+
+
+# --- sentence splitting: sure stops and one-sentence stretches (text._sure_stretches) ---
+
+_SPLIT_CASES = [
+    "The cat sat. The dog ran. It rained.",
+    "Mr. Smith met Dr. Jones. The U.S. Senate voted. St. Louis won.",
+    "He said. May 4 was hot. In 2010. May was cold. In 2010. The year ended.",
+    "It cost 3.5 million. The shares rose 2.4 percent. Version 1.2. Done.",
+    "Initials J. R. R. Tolkien wrote. He wrote. A. B. Smith came. I. II. III. IV. XX. Ok.",
+    'He said. "We will win." She said. " we lost ." They left." Then more. "Yes," she said.',
+    "\u201cQuoted here.\u201d Next one. \u2018Single\u2019 quote. \u201cAnother,\u201d he said. Fine.",
+    "Wait... What happened... The end. Really?! Yes! No? Maybe; perhaps. Then.",
+    "Visit https://example.com/a.b?c=d. The site works. Mail me at a.b@c.org. Then go.",
+    "A sentence (with a bracket. Inside it) goes on. Another one. (A whole aside.) Next.",
+    "(CNN) The storm hit. " + "Word " * 70 + "ends here. The next starts. It ends.",
+    "Sen. Warren spoke. Gen. Smith spoke. Jan. 5 came. No. 10 Downing. no. 5 here. Ok.",
+    "The McDonald. The iPhone. The iPod. Then the NASA. Then the USA. Then the HQ. Done.",
+    "Line one.\n\nLine two. Two.\n\n\n  Line three.  \n",
+    "tabs\tand\xa0odd\u2009spaces. The end.\u200b Zero width. Here.",
+    "Ends with quote.\u201d The next. Ends with a quote.' Then. Ends.\u2019 Fin.",
+    "etc. The list. vs. The other. approx. The value. Inc. The firm. Corp. The co.",
+    "one. two. Three. four. Five, six. Seven, eight.",
+    'He yelled. "No!" The crowd. " . " Odd. "',
+    "",
+    "   ",
+    "No stops at all here",
+    "Just one sentence.",
+    'Trailing quote."',
+    "\x1cControl\x1d chars. The end\x1f.",
+]
+
+
+def _reference_split(text: str) -> list[str]:
+    """syntok's own segmenter over each paragraph, spacing normalised, quotes joined."""
+    from syntok import segmenter
+
+    from newsbrief.text import _join_open_quotes
+
+    sentences: list[str] = []
+    for paragraph in segmenter.analyze(text):
+        pieces = []
+        for tokens in paragraph:
+            if not tokens:
+                continue
+            start, end = tokens[0].offset, tokens[-1].offset + len(tokens[-1].value)
+            piece = " ".join(text[start:end].split())
+            if piece:
+                pieces.append(piece)
+        sentences.extend(_join_open_quotes(pieces))
+    return sentences
+
+
+def test_split_with_sure_stops_is_syntoks() -> None:
+    from newsbrief.text import _split_sentences
+
+    rng = random.Random(8)
+    words = [
+        "said.", "The", "the", "U.S.", "Mr.", "3.5", '"', '"We', "(a", "b)", "It", "etc.",
+        "May", "2010.", "ok.", "\u201cYes.\u201d", "no.", "Jan.", "A", "I", "win.\"", "x",
+    ]  # fmt: skip
+    cases = list(_SPLIT_CASES)
+    cases += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 40))) for _ in range(400)]
+    for text in cases:
+        assert list(_split_sentences.__wrapped__(text)) == _reference_split(text), text
+
+
+def test_sure_stretches_cover_the_paragraph() -> None:
+    from newsbrief.text import _sure_stretches
+
+    text = "The cat sat. The dog ran. Mr. Smith came. It ended."
+    stretches = list(_sure_stretches(text, 0, len(text)))
+    assert [text[a:b] for a, b, _ in stretches] == [
+        "The cat sat.",
+        " The dog ran. Mr. Smith came.",  # ("Mr" is not followed by a space)
+        " It ended.",
+    ]
+    assert [single for _, _, single in stretches] == [True, False, True]
