@@ -9,6 +9,7 @@ the command-line tool.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import operator
@@ -318,6 +319,7 @@ def _sure_stretches(text: str, start: int, end: int) -> Iterator[tuple[int, int,
     checks the equality.
     """
     brackets = [m.start() for m in _OPENING_CHAR.finditer(text, start, end)]
+    cleared = -1  # the last opening bracket seen to be out of reach
     at = start
     for match in _SURE_STOP.finditer(text, start, end):
         dot, stop = match.start(), match.end()
@@ -335,9 +337,11 @@ def _sure_stretches(text: str, start: int, end: int) -> Iterator[tuple[int, int,
         ):
             continue
         if brackets:
-            before = [b for b in brackets if b < stop]
-            if before and len(_CHUNK_GAP.findall(text, before[-1], stop)) < _BRACKET_REACH_CHUNKS:
-                continue
+            last = bisect.bisect_left(brackets, stop) - 1  # the last opening bracket before
+            if last >= 0 and brackets[last] != cleared:
+                if _OUT_OF_REACH.match(text, brackets[last], stop) is None:
+                    continue
+                cleared = brackets[last]  # (so is it for every later full stop)
         yield at, stop, _SPLIT_CHAR.search(text, at, dot) is None
         at = stop
     if at < end:
@@ -446,7 +450,10 @@ _SURE_WORD = re.compile("[A-Za-z0-9]{2,}")
 #: An opening bracket makes syntok look at most 49 tokens on (``State``'s bracket
 #: skipping); a full stop this many chunks after the last one is out of its reach.
 _BRACKET_REACH_CHUNKS = 60
-_CHUNK_GAP = re.compile(f"[{_SPACE_CLASS}]+")
+#: Matches at a position followed (before the end given) by at least that many runs of
+#: spacing: each repetition takes one run of other characters and one run of spacing
+#: whole (possessive), so a run is never counted twice.
+_OUT_OF_REACH = re.compile(f"(?:[^{_SPACE_CLASS}]*+[{_SPACE_CLASS}]++){{{_BRACKET_REACH_CHUNKS}}}")
 #: A closing quote that may follow the last full stop of a one-sentence stretch.
 _FINAL_QUOTES = "\"'\u2019\u201d"
 

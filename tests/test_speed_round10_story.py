@@ -100,6 +100,11 @@ def test_split_with_sure_stops_is_syntoks() -> None:
         "May", "2010.", "ok.", "\u201cYes.\u201d", "no.", "Jan.", "A", "I", "win.\"", "x",
     ]  # fmt: skip
     cases = list(_SPLIT_CASES)
+    # Full stops around the reach of an opening bracket (``_BRACKET_REACH_CHUNKS``).
+    for n in (5, 20, 35, 44, 45, 48, 49, 50, 51, 59, 60, 61):
+        for gap in (" ", "  ", "\n"):
+            cases.append(f"A (b{gap}" + gap.join(["c"] * n) + " ends. The c) d. The end.")
+            cases.append(f"A (b{gap}" + gap.join(["c"] * n) + " x) ends. The next. Then.")
     cases += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 40))) for _ in range(400)]
     for text in cases:
         assert list(_split_sentences.__wrapped__(text)) == _reference_split(text), text
