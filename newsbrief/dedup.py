@@ -98,6 +98,18 @@ _SYNONYM_CLUES: tuple[tuple[str, ...], ...] = (
 
 #: Any clue of any pattern: lower-cased ASCII text without a match needs no pattern run.
 _ANY_CLUE = re.compile("|".join(re.escape(clue) for clues in _SYNONYM_CLUES for clue in clues))
+#: The clues one by one, for ``_has_clue``.
+_ALL_CLUES = tuple(clue for clues in _SYNONYM_CLUES for clue in clues)
+
+
+def _has_clue(folded: str) -> bool:
+    """``_ANY_CLUE.search(folded) is not None``: whether any clue occurs in ``folded``.
+
+    The clues are literal strings, so "some alternative matches somewhere" is "some
+    clue is a substring"; twenty substring searches in C cost about half the
+    alternation's scan of a whole article (tests/test_speed_round10_story.py).
+    """
+    return any(clue in folded for clue in _ALL_CLUES)
 
 
 def normalize_for_copies(text: str) -> str:
@@ -115,7 +127,7 @@ def _copy_terms(text: str, stem: Stemmer) -> list[str]:
     disagreements, which ask for the terms of the same article and sentence texts.
     """
     folded = text.lower()
-    if _literal_matching_is_exact(folded) and _ANY_CLUE.search(folded) is None:
+    if _literal_matching_is_exact(folded) and not _has_clue(folded):
         # Also for non-ASCII text (a third of news articles: curly quotes, accents):
         # without a hazard character no pattern can match (see ``_normalize_for_copies``),
         # and ``str.lower`` is idempotent (every code point, checked in
@@ -151,7 +163,7 @@ def _normalize_folded(folded: str, *, skip: bool) -> str:
     # most regex passes; other text (where case-insensitive matching folds a hazard
     # character onto an ASCII letter) runs every pattern.
     fast = skip and _literal_matching_is_exact(folded)
-    if fast and _ANY_CLUE.search(folded) is None:
+    if fast and not _has_clue(folded):
         # One search for all clues instead of one per pattern: no pattern would run.
         return folded
     patterns = _SYNONYM_PATTERNS_LOWER if fast else _SYNONYM_PATTERNS

@@ -9,6 +9,7 @@ the command-line tool.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import operator
@@ -254,18 +255,23 @@ def _split_sentences(text: str) -> tuple[str, ...]:
     # at most 512 texts, and callers get a fresh list each time.
     sentences: list[str] = []
     # ``segmenter.analyze`` with a faster tokenizer (``syntok_tokens``): same paragraphs,
-    # same tokens, same segmentation state machine.
+    # same tokens, same segmentation state machine; stretches of a paragraph where
+    # syntok surely ends a sentence are split there first, and a stretch that can only
+    # be one sentence skips syntok (``_sure_stretches``).
     for offset, paragraph_text in segmenter.preprocess_with_offsets(text):
         pieces: list[str] = []
-        paragraph = segment_tokens(syntok_tokens(text, offset, offset + len(paragraph_text)))
-        for tokens in paragraph:
-            if not tokens:
-                continue
-            start = tokens[0].offset
-            end = tokens[-1].offset + len(tokens[-1].value)
-            piece = " ".join(text[start:end].split())
-            if piece:
-                pieces.append(piece)
+        end = offset + len(paragraph_text)
+        if "\u200b" in paragraph_text:
+            # (Python's ``str.split`` keeps the zero-width space syntok treats as space.)
+            _syntok_pieces(text, offset, end, pieces)
+        else:
+            for start, stop, single in _sure_stretches(text, offset, end):
+                if single:
+                    piece = " ".join(text[start:stop].split())
+                    if piece:
+                        pieces.append(piece)
+                else:
+                    _syntok_pieces(text, start, stop, pieces)
         # Without any quotation mark in the paragraph no piece opens a quote, and
         # ``_join_open_quotes`` returns the pieces as they are (most paragraphs).
         if '"' in paragraph_text or "\u201c" in paragraph_text or "\u201d" in paragraph_text:
@@ -273,6 +279,78 @@ def _split_sentences(text: str) -> tuple[str, ...]:
         else:
             sentences.extend(pieces)
     return tuple(sentences)
+
+
+def _syntok_pieces(text: str, start: int, end: int, pieces: list[str]) -> None:
+    """Append to ``pieces`` syntok's sentences of ``text[start:end]`` (spacing
+    normalised), a paragraph or a stretch of one (``_sure_stretches``)."""
+    for tokens in segment_tokens(syntok_tokens(text, start, end)):
+        if not tokens:
+            continue
+        first = tokens[0].offset
+        last = tokens[-1].offset + len(tokens[-1].value)
+        piece = " ".join(text[first:last].split())
+        if piece:
+            pieces.append(piece)
+
+
+def _sure_stretches(text: str, start: int, end: int) -> Iterator[tuple[int, int, bool]]:
+    """The paragraph ``text[start:end]`` cut where syntok surely ends a sentence, as
+    (start, stop, single) stretches; ``single`` says the stretch is one sentence.
+
+    syntok's segmenter ends a sentence only at a terminal token or an opening bracket
+    (``_move_and_maybe_extract_terminal``, ``FirstToken``). At a full stop after a plain
+    word W of two or more characters (``_SURE_STOP``; one token, as ``syntok_tokens``
+    keeps such a word whole) followed by a space and a capitalised word, that decision
+    splits whatever state it is reached in: the next token is not lower case nor inner
+    punctuation; W is no single letter or Roman numeral, so a sentence starter splits;
+    otherwise every test that keeps the sentence together fails (W is not in
+    ``State.abbreviations``, checked here; it is not a number and holds no full stop;
+    the next token has spacing, no digit and is no bracket), and the last branch
+    splits. The full stop is reached as a decision (a word precedes it, so no earlier
+    decision moved it) unless bracket skipping passes over it, hence no opening
+    bracket within ``_BRACKET_REACH_CHUNKS`` chunks before it. Decisions before the
+    cut look ahead at most to W, and after a split the state machine starts afresh
+    (``Terminal`` -> ``FirstToken``, as ``Begin`` does), so syntok's sentences of the
+    paragraph are those of each stretch on its own: a cut falls at a space, so the
+    stretches have the paragraph's tokens. A stretch without a terminal mark or an
+    opening bracket before its final mark (a full stop, "!" or "?", perhaps with one
+    closing quote right after) is one sentence. ``tests/test_speed_round10_story.py``
+    checks the equality.
+    """
+    brackets = [m.start() for m in _OPENING_CHAR.finditer(text, start, end)]
+    cleared = -1  # the last opening bracket seen to be out of reach
+    at = start
+    for match in _SURE_STOP.finditer(text, start, end):
+        dot, stop = match.start(), match.end()
+        # The chunk ending at the full stop: after the last space before it (or at the
+        # paragraph's start). A chunk holding other spacing fails ``_SURE_WORD``.
+        word_start = max(text.rfind(" ", start, dot), start - 1) + 1
+        if _SURE_WORD.fullmatch(text, word_start, dot) is None:
+            continue
+        word = text[word_start:dot]
+        if (
+            word in State.abbreviations
+            or word in State.roman_numerals
+            or not (word[1:].islower() or word.isupper() or _SEPARATION.search(word) is None)
+            or (word.isnumeric() and match.group(1) in State.months)
+        ):
+            continue
+        if brackets:
+            last = bisect.bisect_left(brackets, stop) - 1  # the last opening bracket before
+            if last >= 0 and brackets[last] != cleared:
+                if _OUT_OF_REACH.match(text, brackets[last], stop) is None:
+                    continue
+                cleared = brackets[last]  # (so is it for every later full stop)
+        yield at, stop, _SPLIT_CHAR.search(text, at, dot) is None
+        at = stop
+    if at < end:
+        tail = text[at:end].rstrip(SYNTOK_SPACES)
+        if tail and tail[-1] in _FINAL_QUOTES:
+            tail = tail[:-1]
+        if tail and tail[-1] in ".!?":
+            tail = tail[:-1]
+        yield at, end, _SPLIT_CHAR.search(tail) is None
 
 
 def segment_tokens(tokens: Iterator[Token]) -> Iterator[list[Token]]:
@@ -349,6 +427,35 @@ _CHUNK = re.compile(
     f"([{_SPACE_CLASS}]*)"
     f"(?:([A-Za-z0-9]++)([{_ASCII_MARKS}]?)(?![^{_SPACE_CLASS}])|([^{_SPACE_CLASS}]+))"
 )
+
+
+#: syntok's sentence-ending marks (one character each; its "..." is three full stops).
+_TERMINAL_CHARS = "".join(sorted(t for t in State.terminals if len(t) == 1))
+_OPENING_CHARS = "".join(sorted(State.opening_brackets))
+#: A character without which syntok's state machine never ends a sentence: a terminal
+#: mark or an opening bracket (the only tokens that lead to its ``Terminal`` state).
+_SPLIT_CHAR = re.compile(f"[{re.escape(_TERMINAL_CHARS + _OPENING_CHARS)}]")
+_OPENING_CHAR = re.compile(f"[{re.escape(_OPENING_CHARS)}]")
+#: A full stop where syntok may surely end a sentence: after two ASCII letters or digits,
+#: perhaps with one closing quote right after it, and before one space and either a
+#: capitalised word (one token: its letters after the first are lower case) followed by
+#: a space or a comma and a space, or a quote mark (a token of its own, with spacing)
+#: before a letter, digit or space. ``_sure_stretches`` checks the rest (see there).
+_SURE_STOP = re.compile(
+    "(?<=[A-Za-z0-9][A-Za-z0-9])\\.[\"'\u2019\u201d]?"
+    '(?= (?:([A-Z][a-z]*)(?: |, )|["\u201c][A-Za-z0-9 ]))'
+)
+#: A plain ASCII word of two or more characters (a whole chunk before a sure stop).
+_SURE_WORD = re.compile("[A-Za-z0-9]{2,}")
+#: An opening bracket makes syntok look at most 49 tokens on (``State``'s bracket
+#: skipping); a full stop this many chunks after the last one is out of its reach.
+_BRACKET_REACH_CHUNKS = 60
+#: Matches at a position followed (before the end given) by at least that many runs of
+#: spacing: each repetition takes one run of other characters and one run of spacing
+#: whole (possessive), so a run is never counted twice.
+_OUT_OF_REACH = re.compile(f"(?:[^{_SPACE_CLASS}]*+[{_SPACE_CLASS}]++){{{_BRACKET_REACH_CHUNKS}}}")
+#: A closing quote that may follow the last full stop of a one-sentence stretch.
+_FINAL_QUOTES = "\"'\u2019\u201d"
 
 
 def syntok_tokens(text: str, start: int, end: int) -> Iterator[Token]:
