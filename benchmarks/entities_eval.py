@@ -25,7 +25,9 @@ Later held-out sets (``own-heldout3-*`` to ``own-heldout6-*``: four stories each
 sport, politics, science; ``own-heldout7-*`` to ``own-heldout9-*``: five stories each;
 ``own-heldout10-*`` to ``own-heldout12-*``: six; two articles a story) were each written after
 a round of rules was frozen and scored once (``own-heldout11`` replicates ``own-heldout10`` with the
-round-10 rules unchanged; ``own-heldout12`` was written after round 11);
+round-10 rules unchanged; ``own-heldout12`` was written after round 11; ``own-heldout13``/``14``
+and ``own-heldout15``/``16``, six stories each, were written blind, in parallel with rounds 12 and 13, by
+a writer who never ran the system, and scored once with that round's frozen rules);
 docs/benchmarks.md ("Timeline and entities") lists the rounds and their figures.
 """
 
