@@ -96,18 +96,16 @@ _SYNONYM_CLUES: tuple[tuple[str, ...], ...] = (
 )
 
 
-#: Any clue of any pattern: lower-cased ASCII text without a match needs no pattern run.
-_ANY_CLUE = re.compile("|".join(re.escape(clue) for clues in _SYNONYM_CLUES for clue in clues))
-#: The clues one by one, for ``_has_clue``.
+#: Every clue of every pattern: lower-cased ASCII text holding none needs no pattern run.
 _ALL_CLUES = tuple(clue for clues in _SYNONYM_CLUES for clue in clues)
 
 
 def _has_clue(folded: str) -> bool:
-    """``_ANY_CLUE.search(folded) is not None``: whether any clue occurs in ``folded``.
+    """Whether any clue occurs in ``folded``.
 
-    The clues are literal strings, so "some alternative matches somewhere" is "some
-    clue is a substring"; twenty substring searches in C cost about half the
-    alternation's scan of a whole article (tests/test_speed_round10_story.py).
+    The clues are literal strings, so this is what one alternation regex of them would
+    find; twenty substring searches in C cost about half that regex's scan of a whole
+    article (tests/test_speed_round10_story.py compares the two).
     """
     return any(clue in folded for clue in _ALL_CLUES)
 

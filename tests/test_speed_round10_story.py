@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 from newsbrief import dedup
 from newsbrief.text import Stemmer, content_terms
@@ -28,8 +29,9 @@ def test_has_clue_is_the_alternation_search() -> None:
     texts = [t.lower() for t in _TEXTS]
     # Random concatenations of clue fragments: clues split, joined and overlapping.
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(2000)]
+    any_clue = re.compile("|".join(re.escape(clue) for clue in dedup._ALL_CLUES))
     for text in texts:
-        assert dedup._has_clue(text) == (dedup._ANY_CLUE.search(text) is not None), text
+        assert dedup._has_clue(text) == (any_clue.search(text) is not None), text
 
 
 def test_copy_terms_unchanged() -> None:
