@@ -148,25 +148,6 @@ def stem_tokens(text: str) -> list[str]:
     return [_stem(t) for t in word_tokens(text)]
 
 
-def sentence_terms(text: str) -> tuple[list[str], list[str]]:
-    """(concept terms, all stems) of a sentence.
-
-    Concept terms are stemmed content words plus bigrams of adjacent content
-    words, as ``newsbrief.text.content_terms(..., bigrams=True)`` makes them.
-    """
-    tokens = word_tokens(text)
-    stems = [_stem(t) for t in tokens]
-    content = [s for t, s in zip(tokens, stems, strict=True) if t not in STOP_WORDS and len(t) > 1]
-    terms = list(content)
-    for (left, left_stem), (right, right_stem) in itertools.pairwise(
-        zip(tokens, stems, strict=True)
-    ):
-        if left in STOP_WORDS or right in STOP_WORDS or len(left) < 2 or len(right) < 2:
-            continue
-        terms.append(f"{left_stem}_{right_stem}")
-    return terms, stems
-
-
 def analyse(
     story: Story, priors: Mapping[str, float] | None = None, default_prior: float = 0.0
 ) -> StoryAnalysis:
